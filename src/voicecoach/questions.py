@@ -53,8 +53,12 @@ class Card:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "category": self.category, "level": self.level,
-            "competencies": list(self.competencies), "target_seconds": self.target_seconds,
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "level": self.level,
+            "competencies": list(self.competencies),
+            "target_seconds": self.target_seconds,
             "prompt": self.prompt,
         }
 
@@ -139,7 +143,9 @@ def parse_card(data: dict[str, Any], path: Path) -> Card:
         signals.append(CardSignal(name or "", desc or "", cues, det))
     answer = data.get("model_answer")
     if not isinstance(answer, dict):
-        raise _Invalid("model_answer", "must be a table with situation, task, action, result, reflection")
+        raise _Invalid(
+            "model_answer", "must be a table with situation, task, action, result, reflection"
+        )
     model_answer = {}
     for part in STAR_LABELS:
         try:
@@ -190,14 +196,20 @@ class QuestionBank:
             return self.cards[card_id]
         except KeyError:
             close = difflib.get_close_matches(card_id, list(self.cards), n=3, cutoff=0.4)
-            hint = f"; did you mean {', '.join(close)}?" if close else \
-                "; `voicecoach questions` lists them"
+            hint = (
+                f"; did you mean {', '.join(close)}?"
+                if close
+                else "; `voicecoach questions` lists them"
+            )
             raise QuestionError(f"unknown question '{card_id}'{hint}") from None
 
-    def filter(self, category: str | None = None, competency: str | None = None,
-               level: str | None = None) -> list[Card]:
+    def filter(
+        self, category: str | None = None, competency: str | None = None, level: str | None = None
+    ) -> list[Card]:
         out = []
-        for c in sorted(self.cards.values(), key=lambda c: (c.category, LEVELS.index(c.level), c.id)):
+        for c in sorted(
+            self.cards.values(), key=lambda c: (c.category, LEVELS.index(c.level), c.id)
+        ):
             if category and c.category != category.lower():
                 continue
             if level and c.level != level.lower():
@@ -207,8 +219,13 @@ class QuestionBank:
             out.append(c)
         return out
 
-    def pick(self, cards: Sequence[Card], practised: Iterable[str] = (),
-             rng: random.Random | None = None, unpractised_first: bool = False) -> Card | None:
+    def pick(
+        self,
+        cards: Sequence[Card],
+        practised: Iterable[str] = (),
+        rng: random.Random | None = None,
+        unpractised_first: bool = False,
+    ) -> Card | None:
         """A random card; with `unpractised_first`, one not yet practised when any remain."""
         pool = list(cards)
         if unpractised_first:
@@ -242,8 +259,11 @@ def load_bank(directory: Path | None = None) -> QuestionBank:
             bank.errors.append(str(e))
             continue
         if card.id in bank.cards:
-            bank.errors.append(str(CardError(path, "id", f"'{card.id}' is also used by "
-                                                        f"{bank.cards[card.id].path}")))
+            bank.errors.append(
+                str(
+                    CardError(path, "id", f"'{card.id}' is also used by {bank.cards[card.id].path}")
+                )
+            )
             continue
         bank.cards[card.id] = card
     return bank

@@ -37,7 +37,10 @@ class Feedback:
             "spoken": self.spoken,
             "details": [
                 {"kind": kind, "key": p.key, "text": p.text, "evidence": p.evidence, "at": p.at}
-                for kind, group in (("improvement", self.improvements), ("strength", self.strengths))
+                for kind, group in (
+                    ("improvement", self.improvements),
+                    ("strength", self.strengths),
+                )
                 for p in group
             ],
         }
@@ -77,13 +80,15 @@ def _blame(a: Analysis) -> Point | None:
         f"Own the failure instead of placing it on others: {_quote(e.text)}{_at(e.start)}. "
         "Say what you could have done differently, even if others also slipped.",
         "First, you put the failure on others. Say what you owned and would change.",
-        e.text, e.start,
+        e.text,
+        e.start,
     )
 
 
 def _missing(label: str, text: str, spoken: str) -> Callable[[Analysis], Point | None]:
     def rule(a: Analysis) -> Point | None:
         return Point(f"missing_{label}", text, spoken) if label in a.missing else None
+
     return rule
 
 
@@ -120,7 +125,8 @@ def _long_situation(a: Analysis) -> Point | None:
         f"Cut the setup: the situation took {size}{round(sec.share * 100)}% of your answer "
         "(aim for about 20%) and left less time for what you did.",
         "The setup took too long; get to your actions sooner.",
-        None, sec.start,
+        None,
+        sec.start,
     )
 
 
@@ -194,7 +200,8 @@ def _hedging(a: Analysis) -> Point | None:
         f"Drop the hedges ({int(s.detail.get('count', 0))} of them, like "
         f"{_quote(e.text) if e else 'maybe'}): say what happened with confidence.",
         "Drop the hedges; say it with confidence.",
-        e.text if e else None, e.start if e else None,
+        e.text if e else None,
+        e.start if e else None,
     )
 
 
@@ -219,11 +226,15 @@ def _pace(a: Analysis) -> Point | None:
     if wpm is None:
         return None
     if wpm > FAST_WPM:
-        return Point("fast", f"Slow down: {wpm:.0f} words a minute (aim for 130-170).",
-                     "Slow down a little.")
+        return Point(
+            "fast", f"Slow down: {wpm:.0f} words a minute (aim for 130-170).", "Slow down a little."
+        )
     if wpm < SLOW_WPM:
-        return Point("slow", f"Pick up the pace: {wpm:.0f} words a minute (aim for 130-170).",
-                     "Pick up the pace a little.")
+        return Point(
+            "slow",
+            f"Pick up the pace: {wpm:.0f} words a minute (aim for 130-170).",
+            "Pick up the pace a little.",
+        )
     return None
 
 
@@ -236,25 +247,42 @@ def _pauses(a: Analysis) -> Point | None:
         f"{len(mid)} long pauses in mid-sentence (first at {mmss(mid[0].start)}): "
         "rehearse the order of the story so you don't search for words.",
         "Several long pauses broke your sentences.",
-        None, mid[0].start,
+        None,
+        mid[0].start,
     )
 
 
 RULES: tuple[Callable[[Analysis], Point | None], ...] = (
     _blame,
-    _missing("result", "Say how it ended: the answer has no result. Give the outcome and what it "
-             "changed, with a number if you can.", "Say how the story ended: give the result."),
-    _missing("action", "Say what you did: the answer has no clear actions of your own.",
-             "Say what you actually did."),
+    _missing(
+        "result",
+        "Say how it ended: the answer has no result. Give the outcome and what it "
+        "changed, with a number if you can.",
+        "Say how the story ended: give the result.",
+    ),
+    _missing(
+        "action",
+        "Say what you did: the answer has no clear actions of your own.",
+        "Say what you actually did.",
+    ),
     _too_short,
     _no_ownership,
-    _missing("situation", "Set the scene in a sentence or two: where, when and what was at stake.",
-             "Set the scene briefly first."),
-    _missing("task", "Say what your own responsibility or goal was before the actions.",
-             "Say what your responsibility was."),
+    _missing(
+        "situation",
+        "Set the scene in a sentence or two: where, when and what was at stake.",
+        "Set the scene briefly first.",
+    ),
+    _missing(
+        "task",
+        "Say what your own responsibility or goal was before the actions.",
+        "Say what your responsibility was.",
+    ),
     _long_situation,
-    _missing("reflection", "End with what you learned and what you changed since.",
-             "End with what you learned."),
+    _missing(
+        "reflection",
+        "End with what you learned and what you changed since.",
+        "End with what you learned.",
+    ),
     _no_growth,
     _timing,
     _we_not_i,
@@ -272,28 +300,63 @@ def _strengths(a: Analysis) -> list[Point]:
     own = a.signals["ownership"]
     if own.present and not a.signals["blame"].present:
         e = own.evidence[0]
-        out.append(Point("ownership", f"Clear ownership: {_quote(e.text)}{_at(e.start)}.",
-                         "You owned the mistake clearly.", e.text, e.start))
+        out.append(
+            Point(
+                "ownership",
+                f"Clear ownership: {_quote(e.text)}{_at(e.start)}.",
+                "You owned the mistake clearly.",
+                e.text,
+                e.start,
+            )
+        )
     if not a.missing:
-        out.append(Point("complete_star", "A complete story: situation, task, action, result and "
-                         "reflection are all there.", "Your story had every part."))
+        out.append(
+            Point(
+                "complete_star",
+                "A complete story: situation, task, action, result and reflection are all there.",
+                "Your story had every part.",
+            )
+        )
     q = a.signals["quantified_impact"]
     if q.present:
         e = q.evidence[0]
-        out.append(Point("numbers", f"Concrete impact: {_quote(e.text)}{_at(e.start)}.",
-                         "You put numbers on the impact.", e.text, e.start))
+        out.append(
+            Point(
+                "numbers",
+                f"Concrete impact: {_quote(e.text)}{_at(e.start)}.",
+                "You put numbers on the impact.",
+                e.text,
+                e.start,
+            )
+        )
     if a.signals["growth"].present:
         e = a.signals["growth"].evidence[-1]
-        out.append(Point("growth", f"A lasting change: {_quote(e.text)}.",
-                         "You showed what changed for good.", e.text, e.start))
+        out.append(
+            Point(
+                "growth",
+                f"A lasting change: {_quote(e.text)}.",
+                "You showed what changed for good.",
+                e.text,
+                e.start,
+            )
+        )
     if a.timing.verdict == "on_target":
-        out.append(Point("timing", "Right on time for the target length.", "Your timing was right."))
+        out.append(
+            Point("timing", "Right on time for the target length.", "Your timing was right.")
+        )
     return out
 
 
 def coach(a: Analysis) -> Feedback:
     if a.no_speech:
-        msg = "No speech was heard. Check the microphone and its level, then try again."
+        heard = sum(s.duration for s in a.transcript.voiced)
+        if heard >= 1.0:
+            msg = (
+                "Sound was heard, but no English words were recognised. Answer in English, "
+                "closer to the microphone, and try again."
+            )
+        else:
+            msg = "No speech was heard. Check the microphone and its level, then try again."
         return Feedback((Point("no_speech", msg, msg),), (), msg)
     problems = [p for rule in RULES if (p := rule(a)) is not None]
     improvements = tuple(problems[:3])

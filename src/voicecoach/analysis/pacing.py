@@ -10,18 +10,88 @@ from voicecoach.analysis.types import Span, Transcript, Word
 
 # Single-word hesitations: always fillers.
 HESITATIONS = frozenset(
-    "um umm ummm uh uhh uhm erm er err ah ahh hm hmm hmmm mm mmm mhm eh".split()
+    [
+        "um",
+        "umm",
+        "ummm",
+        "uh",
+        "uhh",
+        "uhm",
+        "erm",
+        "er",
+        "err",
+        "ah",
+        "ahh",
+        "hm",
+        "hmm",
+        "hmmm",
+        "mm",
+        "mmm",
+        "mhm",
+        "eh",
+    ]
 )
 # Discourse fillers: fillers in most spoken uses, but not always (checked by context below).
-DISCOURSE = ("you know", "i mean", "sort of", "kind of", "basically", "actually", "literally", "like")
+DISCOURSE = (
+    "you know",
+    "i mean",
+    "sort of",
+    "kind of",
+    "basically",
+    "actually",
+    "literally",
+    "like",
+)
 
 # "like" is a verb or preposition after these words, not a filler.
 _LIKE_NOT_FILLER_BEFORE = frozenset(
-    "would i'd you'd we'd they'd looks look looked feel feels felt seem seems seemed sounds "
-    "sounded something things anything nothing more less just is was be".split()
+    [
+        "would",
+        "i'd",
+        "you'd",
+        "we'd",
+        "they'd",
+        "looks",
+        "look",
+        "looked",
+        "feel",
+        "feels",
+        "felt",
+        "seem",
+        "seems",
+        "seemed",
+        "sounds",
+        "sounded",
+        "something",
+        "things",
+        "anything",
+        "nothing",
+        "more",
+        "less",
+        "just",
+        "is",
+        "was",
+        "be",
+    ]
 )
 # "kind of X" / "sort of X" names a kind after a determiner: "what kind of database".
-_KIND_DETERMINERS = frozenset("a an the what this that which any some every one same all".split())
+_KIND_DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "what",
+        "this",
+        "that",
+        "which",
+        "any",
+        "some",
+        "every",
+        "one",
+        "same",
+        "all",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +135,10 @@ def find_fillers(words: Sequence[Word]) -> list[Filler]:
                 break
             if phrase in ("kind of", "sort of") and prev in _KIND_DETERMINERS:
                 break
-            if phrase == "you know" and (prev in {"do", "did", "if", "don't", "didn't"} or
-                                         toks[last + 1 : last + 2] in (["what"], ["that"], ["how"])):
+            if phrase == "you know" and (
+                prev in {"do", "did", "if", "don't", "didn't"}
+                or toks[last + 1 : last + 2] in (["what"], ["that"], ["how"])
+            ):
                 break
             if phrase == "i mean" and prev in {"what", "that's"}:
                 break
@@ -86,7 +158,9 @@ def _like_is_filler(words: Sequence[Word], toks: Sequence[str], i: int) -> bool:
     # Set off by commas or at the start of a clause, "like" is almost always a filler in speech.
     before_comma = i > 0 and words[i - 1].text.rstrip().endswith(",")
     after_comma = words[i].text.rstrip().endswith(",")
-    return i == 0 or before_comma or after_comma or prev in HESITATIONS or prev in {"and", "so", "but"}
+    return (
+        i == 0 or before_comma or after_comma or prev in HESITATIONS or prev in {"and", "so", "but"}
+    )
 
 
 def speech_bounds(words: Sequence[Word]) -> tuple[float, float] | None:
@@ -154,7 +228,10 @@ class Pace:
 
 
 def measure_pace(
-    transcript: Transcript, pauses: Sequence[Pause], window_s: float = 15.0, short_gap_s: float = 0.25
+    transcript: Transcript,
+    pauses: Sequence[Pause],
+    window_s: float = 15.0,
+    short_gap_s: float = 0.25,
 ) -> Pace:
     words = [w for w in transcript.words if w.timed and norm(w.text)]
     bounds = speech_bounds(words)

@@ -139,8 +139,12 @@ def report_dict(a: Analysis) -> dict[str, Any]:
     o = a.options
     question = {"id": o.question_id, "prompt": o.question_prompt} if o.question_id else None
     words = [
-        {"text": w.text.strip(), "start": _r(w.start), "end": _r(w.end),
-         "probability": round(w.probability, 3)}
+        {
+            "text": w.text.strip(),
+            "start": _r(w.start),
+            "end": _r(w.end),
+            "probability": round(w.probability, 3),
+        }
         for w in a.transcript.words
     ]
     long_s = o.long_pause_s
@@ -157,15 +161,21 @@ def report_dict(a: Analysis) -> dict[str, Any]:
             "speaking_s": a.timing.speaking_s,
             "verdict": a.timing.verdict,
             "ratio": round(a.timing.speaking_s / o.target_s, 3)
-            if a.timing.speaking_s and o.target_s else None,
+            if a.timing.speaking_s and o.target_s
+            else None,
         },
         "pacing": {
             "wpm": a.pace.wpm,
             "articulation_wpm": a.pace.articulation_wpm,
             "wpm_windows": [{"start": s, "wpm": w} for s, w in a.pace.windows],
             "pauses": [
-                {"start": _r(p.start), "end": _r(p.end), "duration": _r(p.duration), "kind": p.kind,
-                 "long": p.duration >= long_s}
+                {
+                    "start": _r(p.start),
+                    "end": _r(p.end),
+                    "duration": _r(p.duration),
+                    "kind": p.kind,
+                    "long": p.duration >= long_s,
+                }
                 for p in a.pauses
             ],
             "fillers": [
@@ -180,8 +190,14 @@ def report_dict(a: Analysis) -> dict[str, Any]:
                 for s, lab in zip(a.sentences, a.labels)
             ],
             "sections": [
-                {"label": s.label, "start": _r(s.start), "end": _r(s.end), "seconds": s.seconds,
-                 "share": s.share, "ideal_share": IDEAL_SPLIT.get(s.label)}
+                {
+                    "label": s.label,
+                    "start": _r(s.start),
+                    "end": _r(s.end),
+                    "seconds": s.seconds,
+                    "share": s.share,
+                    "ideal_share": IDEAL_SPLIT.get(s.label),
+                }
                 for s in a.sections
             ],
             "missing": list(a.missing),
@@ -196,8 +212,12 @@ def report_dict(a: Analysis) -> dict[str, Any]:
         },
         "i_we": a.i_we,
         "card_signals": [
-            {"name": c.name, "covered": c.covered, "via": c.via,
-             "evidence": [{"text": e.text, "start": _r(e.start)} for e in c.evidence]}
+            {
+                "name": c.name,
+                "covered": c.covered,
+                "via": c.via,
+                "evidence": [{"text": e.text, "start": _r(e.start)} for e in c.evidence],
+            }
             for c in a.card_signals
         ],
         "feedback": a.feedback.to_dict(),

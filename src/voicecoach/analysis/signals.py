@@ -10,8 +10,13 @@ from voicecoach.analysis.text import NUMBER_WORDS, Sentence
 from voicecoach.analysis.types import CardSignal
 
 SIGNAL_NAMES = (
-    "ownership", "blame", "quantified_impact", "growth", "root_cause",
-    "stakeholder_communication", "hedging",
+    "ownership",
+    "blame",
+    "quantified_impact",
+    "growth",
+    "root_cause",
+    "stakeholder_communication",
+    "hedging",
 )
 
 
@@ -37,20 +42,30 @@ def _rx(*parts: str) -> re.Pattern[str]:
 OWNERSHIP = _rx(
     r"\bmy (own )?(mistake|fault|responsibility|error|miss|bad|call|blind spot|failure)\b",
     r"\bi (was|am) (accountable|responsible|to blame|at fault)\b(?! for \w+ing)",
-    r"\bi (should|could) (have|'ve)\b", r"\bi should've\b",
+    r"\bi (should|could) (have|'ve)\b",
+    r"\bi should've\b",
     r"\bi (take|took|accept|accepted|owned|own) (full |complete |the |total )?"
     r"(responsibility|ownership|accountability|it|that|the (mistake|failure|miss))\b",
-    r"\btook accountability\b", r"\bon me\b", r"\bi (messed|screwed|blew) (it )?up\b",
-    r"\bi dropped the ball\b", r"\bi failed to\b", r"\bi (missed|underestimated|overlooked|ignored|"
+    r"\btook accountability\b",
+    r"\bon me\b",
+    r"\bi (messed|screwed|blew) (it )?up\b",
+    r"\bi dropped the ball\b",
+    r"\bi failed to\b",
+    r"\bi (missed|underestimated|overlooked|ignored|"
     r"misjudged|assumed|relied on|didn't (verify|check|push|ask|test|escalate|flag))\b",
-    r"\bi was wrong\b", r"\bi owned (the|it|up)\b", r"\bmy part in\b",
+    r"\bi was wrong\b",
+    r"\bi owned (the|it|up)\b",
+    r"\bmy part in\b",
 )
 # Putting the failure on others or on luck. "Instead of blaming them" is the opposite of blame.
 BLAME = _rx(
     r"\b(their|his|her|the vendor's|management's|the client's) fault\b",
     r"\b(wasn't|was not|not|isn't|wasn't really) (my|our) fault\b",
-    r"\bnothing (i|we) could (have )?do(ne)?\b", r"\b(out of|beyond) (my|our) control\b",
-    r"\b(bad|sheer|just) luck\b", r"\bunlucky\b", r"\bblame (goes|lies) (to|with)\b",
+    r"\bnothing (i|we) could (have )?do(ne)?\b",
+    r"\b(out of|beyond) (my|our) control\b",
+    r"\b(bad|sheer|just) luck\b",
+    r"\bunlucky\b",
+    r"\bblame (goes|lies) (to|with)\b",
     r"\b(they|the vendor|vendor|management|leadership|the client|the other team|qa|my manager|"
     r"the contractor|contractors|the offshore team|product|sales|the business|the customer|he|she|"
     r"the \w+ team) (kept|never|refused|wouldn't|would not|didn't bother|ignored|dropped the ball|"
@@ -58,10 +73,13 @@ BLAME = _rx(
     r"\bbecause (of )?(they|the vendor|management|the other team|the client|my manager) "
     r"(didn't|did not|never|couldn't|wouldn't|failed|refused|kept)\b",
     r"\bif (they|the vendor|management|the other team|the client|my manager) had\b",
-    r"\b(threw|thrown) (me|us) under the bus\b", r"\bset (me|us) up to fail\b",
+    r"\b(threw|thrown) (me|us) under the bus\b",
+    r"\bset (me|us) up to fail\b",
     r"\b(it was|that was) (all )?(on them|their call|their problem)\b",
 )
-_BLAME_NEGATED = re.compile(r"\b(instead of|rather than|without|not|never|didn't|wasn't about) blam")
+_BLAME_NEGATED = re.compile(
+    r"\b(instead of|rather than|without|not|never|didn't|wasn't about) blam"
+)
 
 QUANT_UNITS = (
     r"percent|per cent|%|dollars?|k|x|times|points?|weeks?|days?|hours?|minutes?|months?|years?|"
@@ -86,12 +104,24 @@ CHANGE = re.compile(
     r"standard|mandatory)|used by the whole|became (a|the|our) (standard|practice|process|rule))\b"
 )
 ROOT_CAUSE = _rx(
-    r"\broot cause\b", r"\bthe (real |underlying |actual )?(reason|cause|problem|issue) was\b",
-    r"\bwas caused by\b", r"\bcaused by\b", r"\bdue to\b", r"\bit turned out\b", r"\bturns out\b",
-    r"\bit came down to\b", r"\bstemmed from\b", r"\bbecause (i|we|the|our|there|it|they|nobody|"
-    r"no one)\b", r"\bthat's why\b", r"\bthe mistake\b", r"\bwhy it (happened|failed)\b",
-    r"\bit was revealed\b", r"\bwe (found|discovered|traced) (that|it|the)\b",
-    r"\bi (found|discovered|traced|realized) (that|it|the)\b", r"\bthe gap was\b",
+    r"\broot cause\b",
+    r"\bthe (real |underlying |actual )?(reason|cause|problem|issue) was\b",
+    r"\bwas caused by\b",
+    r"\bcaused by\b",
+    r"\bdue to\b",
+    r"\bit turned out\b",
+    r"\bturns out\b",
+    r"\bit came down to\b",
+    r"\bstemmed from\b",
+    r"\bbecause (i|we|the|our|there|it|they|nobody|"
+    r"no one)\b",
+    r"\bthat's why\b",
+    r"\bthe mistake\b",
+    r"\bwhy it (happened|failed)\b",
+    r"\bit was revealed\b",
+    r"\bwe (found|discovered|traced) (that|it|the)\b",
+    r"\bi (found|discovered|traced|realized) (that|it|the)\b",
+    r"\bthe gap was\b",
 )
 _AUDIENCE = (
     r"(stakeholders?|manager|managers|vp|svp|director|directors|leadership|executives?|exec|execs|"
@@ -113,8 +143,9 @@ HEDGES = re.compile(
 )
 
 
-def _evidence(sentences: Sequence[Sentence], rx: re.Pattern[str],
-              skip: re.Pattern[str] | None = None) -> list[Evidence]:
+def _evidence(
+    sentences: Sequence[Sentence], rx: re.Pattern[str], skip: re.Pattern[str] | None = None
+) -> list[Evidence]:
     out = []
     for s in sentences:
         text = s.normalized
@@ -144,24 +175,34 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
     lessons = _evidence(sentences, LESSON)
     changes = _evidence(sentences, CHANGE)
     growth_ev = sorted({*lessons, *changes}, key=lambda e: e.sentence)
-    res["growth"] = SignalResult("growth", bool(changes), tuple(growth_ev[:3]),
-                                 {"lessons": len(lessons), "changes": len(changes)})
+    res["growth"] = SignalResult(
+        "growth",
+        bool(changes),
+        tuple(growth_ev[:3]),
+        {"lessons": len(lessons), "changes": len(changes)},
+    )
 
     cause = _evidence(sentences, ROOT_CAUSE)
     res["root_cause"] = SignalResult("root_cause", bool(cause), tuple(cause[:3]))
 
     stake = _evidence(sentences, STAKEHOLDER)
-    res["stakeholder_communication"] = SignalResult("stakeholder_communication", bool(stake),
-                                                    tuple(stake[:3]))
+    res["stakeholder_communication"] = SignalResult(
+        "stakeholder_communication", bool(stake), tuple(stake[:3])
+    )
 
     hedge_hits = [(s, len(HEDGES.findall(s.normalized))) for s in sentences]
     n_hedges = sum(n for _, n in hedge_hits)
     per_100 = n_hedges / words * 100
-    hedge_ev = [Evidence(s.text, s.start, s.index) for s, n in
-                sorted(hedge_hits, key=lambda h: -h[1]) if n][:3]
+    hedge_ev = [
+        Evidence(s.text, s.start, s.index) for s, n in sorted(hedge_hits, key=lambda h: -h[1]) if n
+    ][:3]
     pervasive = n_hedges >= 3 and per_100 >= 1.5
-    res["hedging"] = SignalResult("hedging", pervasive, tuple(hedge_ev),
-                                  {"count": n_hedges, "per_100_words": round(per_100, 2)})
+    res["hedging"] = SignalResult(
+        "hedging",
+        pervasive,
+        tuple(hedge_ev),
+        {"count": n_hedges, "per_100_words": round(per_100, 2)},
+    )
     return res
 
 
@@ -169,7 +210,9 @@ _I = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"})
 _WE = frozenset({"we", "we're", "we've", "we'd", "we'll", "us", "our", "ourselves"})
 
 
-def i_we_ratio(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, float | int | None]:
+def i_we_ratio(
+    sentences: Sequence[Sentence], labels: Sequence[str]
+) -> dict[str, float | int | None]:
     """First person singular against plural in the action part (the whole answer if none)."""
     chosen = [s for s, lab in zip(sentences, labels) if lab == "action"] or list(sentences)
     n_i = sum(1 for s in chosen for t in s.tokens if t in _I)
@@ -184,8 +227,9 @@ def cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
         words = [w for w in re.findall(r"[\w'*%$-]+", cue.lower()) if w]
         if not words:
             continue
-        rx = r"\s+".join(re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "")
-                         for w in words)
+        rx = r"\s+".join(
+            re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "") for w in words
+        )
         parts.append(rf"(?<![\w']){rx}(?![\w'])")
     return re.compile("|".join(parts) if parts else r"(?!x)x")
 
@@ -199,8 +243,9 @@ class CardSignalResult:
     via: str | None  # "cue" or the detector's name
 
 
-def card_signals(sentences: Sequence[Sentence], specs: Sequence[CardSignal],
-                 builtin: dict[str, SignalResult]) -> list[CardSignalResult]:
+def card_signals(
+    sentences: Sequence[Sentence], specs: Sequence[CardSignal], builtin: dict[str, SignalResult]
+) -> list[CardSignalResult]:
     out = []
     for spec in specs:
         ev = _evidence(sentences, cue_pattern(spec.cues))

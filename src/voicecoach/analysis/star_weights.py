@@ -1,40 +1,24 @@
 """Weights of the STAR sentence labeller (see structure.py).
 
-Hand-set starting weights; scripts/train_coaching replaces this file with weights fitted on the
-labelled development set."""
+Written by scripts/train_coaching from 32 answers, 290 sentences of
+the training split (tests/data/coaching/devset_train.jsonl). Do not edit by hand."""
 
 EMISSION: dict[str, dict[str, float]] = {
-    "situation": {"bias": 0.0, "sit_time": 2.0, "sit_context": 1.5, "sit_stakes": 0.8,
-                  "pos_start": 1.5, "pos_early": 0.6, "first": 0.8, "past_be": 0.6,
-                  "subj_they": 0.3, "act_i_past": -0.5, "pos_late": -1.0, "pos_end": -1.5},
-    "task": {"bias": -0.8, "task_mine": 3.0, "task_goal": 2.0, "pos_early": 0.8, "pos_start": 0.3,
-             "pos_late": -1.0, "pos_end": -1.5},
-    "action": {"bias": 0.3, "act_i_past": 1.6, "act_we_past": 1.0, "act_sequence": 1.0,
-               "subj_i": 0.5, "pos_mid": 0.8, "pos_early": 0.2, "hypothetical": -0.5},
-    "result": {"bias": -0.3, "res_outcome": 2.2, "res_reception": 1.2, "number": 1.0,
-               "pos_late": 1.0, "pos_end": 0.5, "pos_start": -1.0},
-    "reflection": {"bias": -0.8, "ref_lesson": 3.0, "ref_change": 2.2, "present_i": 1.0,
-                   "hypothetical": 1.2, "pos_end": 1.2, "pos_late": 0.6, "pos_start": -2.0},
-    "other": {"bias": -2.5, "other_meta": 5.0, "short": 0.5},
+    "situation": {"act_i_past": -1.447, "act_sequence": 0.788, "act_we_past": -0.375, "bias": 0.191, "first": -0.786, "hypothetical": -0.120, "last": -0.902, "number": 0.219, "other_meta": -0.188, "past_be": 1.570, "pos_early": 1.182, "pos_end": -2.111, "pos_late": -0.683, "pos_mid": 0.179, "pos_start": 1.624, "present_i": 0.007, "ref_change": -0.146, "ref_lesson": -0.703, "res_outcome": -0.795, "res_reception": -0.050, "short": -0.210, "sit_context": 1.528, "sit_stakes": 1.054, "sit_time": 2.054, "subj_i": -0.234, "subj_they": -0.902, "subj_we": 0.426, "task_goal": 0.478, "task_mine": -1.584},
+    "task": {"act_i_past": 0.790, "act_sequence": -0.135, "act_we_past": -0.603, "bias": -0.492, "first": -1.448, "hypothetical": -0.097, "last": -0.579, "number": -0.545, "other_meta": -0.051, "past_be": 0.719, "pos_early": 1.718, "pos_end": -1.346, "pos_late": -0.686, "pos_mid": -0.519, "pos_start": 0.342, "present_i": -0.379, "ref_change": -0.407, "ref_lesson": -0.879, "res_outcome": 0.003, "res_reception": -0.040, "short": -0.012, "sit_context": 1.812, "sit_stakes": -0.569, "sit_time": -0.563, "subj_i": 0.869, "subj_they": 0.618, "subj_we": -0.990, "task_goal": -0.187, "task_mine": 2.857},
+    "action": {"act_i_past": 2.431, "act_sequence": 1.235, "act_we_past": 0.859, "bias": 0.810, "first": -0.808, "hypothetical": -0.387, "last": -1.620, "number": -0.024, "other_meta": -0.144, "past_be": -0.067, "pos_early": 0.240, "pos_end": -0.816, "pos_late": 0.661, "pos_mid": 2.483, "pos_start": -1.758, "present_i": -0.450, "ref_change": 0.131, "ref_lesson": 0.552, "res_outcome": 0.243, "res_reception": -0.185, "short": -0.017, "sit_context": -1.577, "sit_stakes": -0.180, "sit_time": 0.045, "subj_i": 1.037, "subj_they": 0.713, "subj_we": 1.019, "task_goal": -0.271, "task_mine": -1.619},
+    "result": {"act_i_past": -1.547, "act_sequence": -0.504, "act_we_past": 1.262, "bias": -0.181, "first": 1.081, "hypothetical": -0.237, "last": 1.109, "number": 0.351, "other_meta": -0.668, "past_be": -0.046, "pos_early": -1.420, "pos_end": 0.866, "pos_late": 2.172, "pos_mid": -1.144, "pos_start": -0.655, "present_i": -0.474, "ref_change": -0.736, "ref_lesson": -0.439, "res_outcome": 2.171, "res_reception": 0.482, "short": -0.110, "sit_context": -1.085, "sit_stakes": -0.088, "sit_time": -1.041, "subj_i": -0.407, "subj_they": 1.312, "subj_we": 0.339, "task_goal": -0.008, "task_mine": -0.552},
+    "reflection": {"act_i_past": 0.176, "act_sequence": -1.168, "act_we_past": 0.185, "bias": 0.109, "first": -0.312, "hypothetical": 0.885, "last": 0.043, "number": -0.289, "other_meta": -0.929, "past_be": -1.716, "pos_early": -0.955, "pos_end": 3.180, "pos_late": -0.891, "pos_mid": -0.532, "pos_start": -0.694, "present_i": 0.832, "ref_change": 1.649, "ref_lesson": 1.639, "res_outcome": -1.096, "res_reception": -0.166, "short": -0.023, "sit_context": -1.094, "sit_stakes": 0.255, "sit_time": -0.025, "subj_i": 0.457, "subj_they": -0.709, "subj_we": -0.308, "task_goal": -0.003, "task_mine": -0.049},
+    "other": {"act_i_past": -0.403, "act_sequence": -0.215, "act_we_past": -1.328, "bias": -0.437, "first": 2.272, "hypothetical": -0.044, "last": 1.949, "number": 0.289, "other_meta": 1.980, "past_be": -0.459, "pos_early": -0.764, "pos_end": 0.227, "pos_late": -0.574, "pos_mid": -0.468, "pos_start": 1.142, "present_i": 0.465, "ref_change": -0.491, "ref_lesson": -0.170, "res_outcome": -0.526, "res_reception": -0.041, "short": 0.373, "sit_context": 0.417, "sit_stakes": -0.471, "sit_time": -0.471, "subj_i": -1.722, "subj_they": -1.032, "subj_we": -0.486, "task_goal": -0.009, "task_mine": 0.948},
 }
-
-# Log-probabilities of one label following another: stories mostly move forward.
-_ORDER = ["situation", "task", "action", "result", "reflection"]
-
-
-def _transition() -> dict[str, dict[str, float]]:
-    t: dict[str, dict[str, float]] = {}
-    for a in [*_ORDER, "other"]:
-        t[a] = {}
-        for b in [*_ORDER, "other"]:
-            if a == "other" or b == "other":
-                t[a][b] = -2.0
-            else:
-                step = _ORDER.index(b) - _ORDER.index(a)
-                t[a][b] = {0: -0.3, 1: -1.5, 2: -2.5, 3: -3.5, 4: -4.0}.get(step, -3.0)
-    return t
-
-
-TRANSITION = _transition()
-START = {"situation": -0.3, "task": -1.5, "action": -2.0, "result": -4.0, "reflection": -4.0,
-         "other": -1.5}
+# log P(label): emissions are posteriors, divided by the prior for the Viterbi pass.
+PRIOR = {"situation": -1.531, "task": -2.512, "action": -0.954, "result": -2.107, "reflection": -2.027, "other": -2.746}
+START = {"situation": -0.638, "task": -4.248, "action": -4.248, "result": -2.303, "reflection": -4.248, "other": -1.113}
+TRANSITION = {
+    "situation": {"situation": -0.991, "task": -1.033, "action": -1.386, "result": -4.883, "reflection": -4.883, "other": -4.883},
+    "task": {"situation": -3.951, "task": -3.951, "action": -0.101, "result": -3.951, "reflection": -3.951, "other": -3.951},
+    "action": {"situation": -2.739, "task": -5.447, "action": -0.470, "result": -1.336, "reflection": -3.501, "other": -4.348},
+    "result": {"situation": -2.274, "task": -4.220, "action": -2.610, "result": -2.610, "reflection": -0.506, "other": -2.022},
+    "reflection": {"situation": -3.689, "task": -3.689, "action": -3.689, "result": -3.689, "reflection": -0.255, "other": -2.079},
+    "other": {"situation": -0.197, "task": -3.332, "action": -3.332, "result": -3.332, "reflection": -3.332, "other": -3.332},
+}

@@ -102,8 +102,10 @@ def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
         pos = s.index / max(n - 1, 1)
         f = features(s, pos, n)
         out.append(
-            {label: sum(star_weights.EMISSION[label].get(k, 0.0) * v for k, v in f.items())
-             for label in LABELS}
+            {
+                label: sum(star_weights.EMISSION[label].get(k, 0.0) * v for k, v in f.items())
+                for label in LABELS
+            }
         )
     return out
 
@@ -118,7 +120,11 @@ def label_sentences(sentences: Sequence[Sentence]) -> list[str]:
     """The most likely STAR label sequence for an answer's sentences (Viterbi)."""
     if not sentences:
         return []
-    emissions = [_log_softmax(e) for e in emission_scores(sentences)]
+    prior = star_weights.PRIOR
+    emissions = [
+        {lab: v - prior[lab] for lab, v in _log_softmax(e).items()}
+        for e in emission_scores(sentences)
+    ]
     trans = star_weights.TRANSITION
     start = star_weights.START
     best = [{lab: start[lab] + emissions[0][lab] for lab in LABELS}]
@@ -185,4 +191,3 @@ def sections(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[Secti
             )
         )
     return out
-

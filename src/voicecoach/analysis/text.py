@@ -13,10 +13,33 @@ _END_PUNCT = re.compile(r"[.?!]['\")\]]*$")
 
 # Words that often open a new sentence in speech; used to cut unpunctuated run-ons.
 _OPENERS = (
-    "so", "and then", "then", "but", "after that", "in the end", "eventually", "ultimately",
-    "my job", "my role", "my goal", "i learned", "since then", "the lesson", "looking back",
-    "as a result", "the result", "because of that", "at the time", "i decided", "first", "next",
-    "finally", "once", "now i", "that meant", "what i",
+    "so",
+    "and then",
+    "then",
+    "but",
+    "after that",
+    "in the end",
+    "eventually",
+    "ultimately",
+    "my job",
+    "my role",
+    "my goal",
+    "i learned",
+    "since then",
+    "the lesson",
+    "looking back",
+    "as a result",
+    "the result",
+    "because of that",
+    "at the time",
+    "i decided",
+    "first",
+    "next",
+    "finally",
+    "once",
+    "now i",
+    "that meant",
+    "what i",
 )
 MAX_SENTENCE_WORDS = 32
 SENTENCE_GAP_S = 0.8
@@ -53,7 +76,9 @@ def _split_long(words: Sequence[Word], lo: int, hi: int) -> list[tuple[int, int]
     for i in range(lo + 4, hi - 3):
         for opener in _OPENERS:
             parts = opener.split()
-            if toks[i : i + len(parts)] == parts and (best is None or abs(i - mid) < abs(best - mid)):
+            if toks[i : i + len(parts)] == parts and (
+                best is None or abs(i - mid) < abs(best - mid)
+            ):
                 best = i
     if best is None:
         best = int(mid)
@@ -94,9 +119,49 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
 
 
 NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred thousand million billion half double doubled twice triple tripled dozen dozens "
-    "halved quarter third".split()
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "half",
+        "double",
+        "doubled",
+        "twice",
+        "triple",
+        "tripled",
+        "dozen",
+        "dozens",
+        "halved",
+        "quarter",
+        "third",
+    ]
 )
 """Words that say a quantity when spoken, as Whisper often writes numbers out."""

@@ -11,14 +11,20 @@ from voicecoach.analysis.types import Span
 from voicecoach.audio.files import SAMPLE_RATE
 
 
-def voiced_spans(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
-                 min_silence_ms: int = 250, pad_ms: int = 60) -> tuple[Span, ...]:
+def voiced_spans(
+    samples: np.ndarray, sample_rate: int = SAMPLE_RATE, min_silence_ms: int = 250, pad_ms: int = 60
+) -> tuple[Span, ...]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if samples.size == 0:
         return ()
-    opts = VadOptions(threshold=0.5, min_silence_duration_ms=min_silence_ms, speech_pad_ms=pad_ms,
-                      min_speech_duration_ms=100)
+    opts = VadOptions(
+        threshold=0.5,
+        min_silence_duration_ms=min_silence_ms,
+        speech_pad_ms=pad_ms,
+        min_speech_duration_ms=100,
+    )
     stamps = get_speech_timestamps(samples, opts, sampling_rate=sample_rate)
-    return tuple(Span(round(s["start"] / sample_rate, 3), round(s["end"] / sample_rate, 3))
-                 for s in stamps)
+    return tuple(
+        Span(round(s["start"] / sample_rate, 3), round(s["end"] / sample_rate, 3)) for s in stamps
+    )

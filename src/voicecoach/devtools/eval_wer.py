@@ -32,8 +32,16 @@ def main() -> int:
         refs.append(c.reference)
         hyps.append(rec.text)
         print(f"{c.name:42s} wer={wer([c.reference], [rec.text]):6.1%}  {normalize(rec.text)[:60]}")
-    print(json.dumps({"clips": len(items), "audio_s": round(audio_s, 1), "wer": round(wer(refs, hyps), 4),
-                      "rtf": round(compute_s / audio_s, 3)}))
+    print(
+        json.dumps(
+            {
+                "clips": len(items),
+                "audio_s": round(audio_s, 1),
+                "wer": round(wer(refs, hyps), 4),
+                "rtf": round(compute_s / audio_s, 3),
+            }
+        )
+    )
     return 0
 
 

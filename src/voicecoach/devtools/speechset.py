@@ -38,9 +38,14 @@ def clips(directory: Path | None = None) -> list[Clip]:
     out = []
     with (directory / "manifest.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            out.append(Clip(directory / row["file"], float(row["duration_s"]),
-                            clean_reference(row["reference_text"]),
-                            row["verbatim_has_fillers"].strip() == "yes"))
+            out.append(
+                Clip(
+                    directory / row["file"],
+                    float(row["duration_s"]),
+                    clean_reference(row["reference_text"]),
+                    row["verbatim_has_fillers"].strip() == "yes",
+                )
+            )
     return out
 
 

@@ -38,7 +38,7 @@ def default_model_path() -> Path:
 
 
 def resolve_model(name: str) -> str:
-    """"default", a local model folder, or a faster-whisper size name (downloaded when online)."""
+    """ "default", a local model folder, or a faster-whisper size name (downloaded when online)."""
     if not name or name == DEFAULT_MODEL:
         return str(default_model_path())
     p = Path(name).expanduser()
@@ -55,8 +55,6 @@ class Recognition:
     duration_s: float = 0.0
     language: str = "en"
     language_probability: float = 1.0
-    mean_logprob: float | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -66,14 +64,21 @@ class Recognition:
 class Transcriber:
     """Wraps one faster-whisper model. Load happens on first use (or `load()` in a worker)."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", compute_type: str = "int8",
-                 cpu_threads: int = 0, beam_size: int = 5) -> None:
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        cpu_threads: int = 0,
+        beam_size: int = 5,
+    ) -> None:
         self.model_name = model
         self.device = device
         self.compute_type = compute_type
         self.cpu_threads = cpu_threads
         self.beam_size = beam_size
         self._model = None
+        self._info = None
         self._lock = threading.Lock()
         self.notes: list[str] = []
 
@@ -91,7 +96,8 @@ class Transcriber:
         try:
             from faster_whisper import WhisperModel
         except ImportError as e:  # pragma: no cover - a broken install
-            raise TranscriptionError(f"faster-whisper is not installed ({e}); run ./scripts/setup")
+            msg = f"faster-whisper is not installed ({e}); run ./scripts/setup"
+            raise TranscriptionError(msg) from None
         path = resolve_model(self.model_name)
         device = self.device
         if device in ("auto", "cuda"):
@@ -101,29 +107,37 @@ class Transcriber:
                 if self.device == "cuda":
                     self.notes.append("CUDA is not available here; transcribing on the CPU")
                 device = "cpu"
-        compute = self.compute_type if device == "cpu" or self.compute_type != "int8" \
-            else "int8_float16"
+        compute = (
+            self.compute_type if device == "cpu" or self.compute_type != "int8" else "int8_float16"
+        )
         try:
-            return WhisperModel(path, device=device, compute_type=compute,
-                                cpu_threads=self.cpu_threads)
+            return WhisperModel(
+                path, device=device, compute_type=compute, cpu_threads=self.cpu_threads
+            )
         except Exception as e:
             if device == "cuda":
                 self.notes.append(f"CUDA failed ({type(e).__name__}); transcribing on the CPU")
-                return WhisperModel(path, device="cpu", compute_type="int8",
-                                    cpu_threads=self.cpu_threads)
+                return WhisperModel(
+                    path, device="cpu", compute_type="int8", cpu_threads=self.cpu_threads
+                )
             msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise TranscriptionError(f"cannot load speech model '{self.model_name}': {msg}") \
-                from None
+            raise TranscriptionError(
+                f"cannot load speech model '{self.model_name}': {msg}"
+            ) from None
 
-    def segments(self, samples: np.ndarray, offset_s: float = 0.0,
-                 initial_prompt: str | None = None) -> Iterator[tuple[list[Word], float, float]]:
+    def segments(
+        self, samples: np.ndarray, offset_s: float = 0.0, initial_prompt: str | None = None
+    ) -> Iterator[tuple[list[Word], float, float]]:
         """Lazily recognise `samples` (16 kHz mono float32): yields (words, avg_logprob,
         no_speech_prob) per kept segment, with times from the start of `samples` plus offset_s."""
         model = self.load()
         lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
         audio = np.concatenate([lead, samples.astype(np.float32, copy=False)])
-        multilingual = not Path(resolve_model(self.model_name)).name.endswith(".en") and \
-            not self.model_name.endswith(".en") and self.model_name != DEFAULT_MODEL
+        multilingual = (
+            not Path(resolve_model(self.model_name)).name.endswith(".en")
+            and not self.model_name.endswith(".en")
+            and self.model_name != DEFAULT_MODEL
+        )
         segs, info = model.transcribe(
             audio,
             language=None if multilingual else "en",
@@ -140,40 +154,32 @@ class Transcriber:
             if seg.no_speech_prob > NO_SPEECH_PROB and seg.avg_logprob < LOW_LOGPROB:
                 continue  # Whisper's own test for a non-speech segment
             words = [
-                Word(w.word.strip(), round(max(w.start - LEAD_IN_S, 0.0) + offset_s, 3),
-                     round(max(w.end - LEAD_IN_S, 0.0) + offset_s, 3), float(w.probability))
-                for w in (seg.words or []) if w.word.strip()
+                Word(
+                    w.word.strip(),
+                    round(max(w.start - LEAD_IN_S, 0.0) + offset_s, 3),
+                    round(max(w.end - LEAD_IN_S, 0.0) + offset_s, 3),
+                    float(w.probability),
+                )
+                for w in (seg.words or [])
+                if w.word.strip()
             ]
             if words:
                 yield words, float(seg.avg_logprob), float(seg.no_speech_prob)
 
     def transcribe(self, samples: np.ndarray) -> Recognition:
+        """The whole recording at once (the segments, collected)."""
         rec = Recognition(duration_s=len(samples) / SAMPLE_RATE)
-        logprobs = []
-        for words, logprob, _ in self.segments(samples):
+        for words, _, _ in self.segments(samples):
             rec.words.extend(words)
-            logprobs.append((logprob, len(words)))
-        info = getattr(self, "_info", None)
-        if info is not None:
-            rec.language, rec.language_probability = info.language, info.language_probability
-        if logprobs:
-            n = sum(k for _, k in logprobs)
-            rec.mean_logprob = sum(lp * k for lp, k in logprobs) / n
-        rec.notes = [*self.notes, *_language_notes(rec)]
+        rec.language, rec.language_probability = self.language
         return rec
 
-
-def _language_notes(rec: Recognition) -> list[str]:
-    if not rec.words:
-        return []
-    if rec.language != "en" and rec.language_probability > 0.5:
-        return [f"the speech sounds like '{rec.language}', not English; feedback assumes English"]
-    mean_p = sum(w.probability for w in rec.words) / len(rec.words)
-    # An English-only model forces foreign speech into English-looking words it is unsure of.
-    if mean_p < 0.5 and (rec.mean_logprob or 0.0) < -0.9:
-        return ["the recognizer was unsure of most words: the speech may not be English, or the "
-                "recording is noisy; the transcript may be wrong"]
-    return []
+    @property
+    def language(self) -> tuple[str, float]:
+        """The language of the last recording and its probability ("en", 1.0 for English-only
+        models, which cannot tell)."""
+        info = self._info
+        return (info.language, info.language_probability) if info is not None else ("en", 1.0)
 
 
 def _cuda_works() -> bool:

@@ -1,0 +1,79 @@
+"""The labelled coaching development set (tests/data/coaching) and how to score against it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicecoach.analysis.text import Sentence, norm
+from voicecoach.analysis.types import Word
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "coaching"
+SIGNALS = (
+    "ownership",
+    "blame",
+    "quantified_impact",
+    "growth",
+    "root_cause",
+    "stakeholder_communication",
+    "hedging",
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    question_type: str
+    style: tuple[str, ...]
+    sentences: tuple[tuple[str, str], ...]  # (text, label)
+    signals: dict[str, bool]
+
+    def text(self, punctuated: bool = True) -> str:
+        text = " ".join(t for t, _ in self.sentences)
+        return text if punctuated else whisper_style(text)
+
+    def word_labels(self) -> list[str]:
+        """The gold label of every word, in order (as `Transcript.from_text` splits them)."""
+        return [lab for t, lab in self.sentences for _ in re.findall(r"\S+", t)]
+
+    def gold_sentences(self) -> list[Sentence]:
+        out, first = [], 0
+        for i, (t, _) in enumerate(self.sentences):
+            toks = re.findall(r"\S+", t)
+            out.append(
+                Sentence(
+                    i, first, first + len(toks) - 1, t, tuple(norm(w) for w in toks), None, None
+                )
+            )
+            first += len(toks)
+        return out
+
+
+def whisper_style(text: str) -> str:
+    """A transcript as a recognizer with no punctuation would write it: lowercase, no marks."""
+    return re.sub(r"[^\w'\s%$-]", "", text.lower())
+
+
+def load(split: str) -> list[Answer]:
+    path = DATA / f"devset_{split}.jsonl"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        out.append(
+            Answer(
+                d["id"],
+                d["question_type"],
+                tuple(d.get("style", [])),
+                tuple((s["text"], s["label"]) for s in d["sentences"]),
+                {k: bool(d["signals"][k]) for k in SIGNALS},
+            )
+        )
+    return out
+
+
+def words_of(text: str) -> tuple[Word, ...]:
+    return tuple(Word(t) for t in re.findall(r"\S+", text))

@@ -1,0 +1,159 @@
+"""Analyse one answer (a recording or typed text) and save it as an attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voicecoach.analysis import AnalysisOptions, Transcript, analyze
+from voicecoach.analysis.report import Analysis
+from voicecoach.audio.files import SAMPLE_RATE, Audio, load_audio
+from voicecoach.audio.vad import voiced_spans
+from voicecoach.config import Settings
+from voicecoach.errors import AudioError
+from voicecoach.questions import Card, QuestionBank
+from voicecoach.speech.transcriber import Transcriber
+from voicecoach.storage import NewAttempt, Store
+
+ProgressFn = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    analysis: Analysis
+    report: dict[str, Any]
+    card: Card | None
+    attempt_id: int | None = None
+
+
+class AnswerAnalyzer:
+    def __init__(
+        self,
+        settings: Settings,
+        bank: QuestionBank,
+        transcriber: Transcriber,
+        store: Store | None = None,
+    ) -> None:
+        self.settings = settings
+        self.bank = bank
+        self.transcriber = transcriber
+        self.store = store
+
+    def card(self, question_id: str | None) -> Card | None:
+        return self.bank.get(question_id) if question_id else None
+
+    def options(self, card: Card | None, target_s: float | None = None) -> AnalysisOptions:
+        return AnalysisOptions(
+            question_id=card.id if card else None,
+            question_prompt=card.prompt if card else None,
+            target_s=target_s if target_s is not None else (card.target_seconds if card else None),
+            card_signals=card.signals if card else (),
+            pause_min_s=self.settings.pause_min_s,
+            long_pause_s=self.settings.long_pause_s,
+        )
+
+    def transcribe(self, samples: np.ndarray, progress: ProgressFn = _quiet) -> Transcript:
+        """Words from the recognizer plus voiced spans measured from the audio itself."""
+        duration = len(samples) / SAMPLE_RATE
+        if not self.transcriber.loaded:
+            progress("loading the speech model")
+            self.transcriber.load()
+        progress(f"transcribing {duration:.0f} s of audio")
+        words = []
+        for seg_words, _, _ in self.transcriber.segments(samples):
+            words.extend(seg_words)
+            progress(f"transcribing: {seg_words[-1].end:.0f} of {duration:.0f} s")
+        voiced = voiced_spans(samples)
+        notes = list(self.transcriber.notes)
+        lang, prob = self.transcriber.language
+        if lang != "en" and prob > 0.5:
+            notes.append(f"the speech sounds like '{lang}', not English; feedback assumes English")
+        heard = sum(s.duration for s in voiced)
+        if not words and heard >= 1.0:
+            notes.append(
+                f"{heard:.0f} s of sound was heard but no English words were recognised: "
+                "the default model understands English only"
+            )
+        elif not words:
+            notes.append("no speech was heard in the recording")
+        elif words and sum(w.probability for w in words) / len(words) < 0.45:
+            notes.append(
+                "the recognizer was unsure of most words: the speech may not be English, "
+                "or the recording is noisy"
+            )
+        return Transcript(tuple(words), round(duration, 3), voiced, tuple(notes))
+
+    def analyze_audio(
+        self,
+        audio: Audio,
+        question_id: str | None = None,
+        target_s: float | None = None,
+        progress: ProgressFn = _quiet,
+    ) -> Outcome:
+        card = self.card(question_id)  # an unknown id fails before any slow work
+        transcript = self.transcribe(audio.samples, progress)
+        analysis = analyze(transcript, self.options(card, target_s))
+        return Outcome(analysis, analysis.to_dict(), card)
+
+    def analyze_file(
+        self,
+        path: str | Path,
+        question_id: str | None = None,
+        target_s: float | None = None,
+        save: bool = True,
+        progress: ProgressFn = _quiet,
+        parent_id: int | None = None,
+    ) -> Outcome:
+        card = self.card(question_id)
+        audio = load_audio(path)
+        if audio.duration_s < 0.1:
+            raise AudioError(
+                f"{path}: the recording is too short to analyse ({audio.duration_s * 1000:.0f} ms)"
+            )
+        outcome = self.analyze_audio(audio, card.id if card else None, target_s, progress)
+        if save:
+            return self.save(outcome, Path(path), parent_id=parent_id)
+        return outcome
+
+    def analyze_text(
+        self,
+        text: str,
+        question_id: str | None = None,
+        target_s: float | None = None,
+        save: bool = True,
+        parent_id: int | None = None,
+    ) -> Outcome:
+        card = self.card(question_id)
+        analysis = analyze(Transcript.from_text(text), self.options(card, target_s))
+        outcome = Outcome(analysis, analysis.to_dict(), card)
+        return self.save(outcome, None, parent_id=parent_id) if save else outcome
+
+    def save(
+        self,
+        outcome: Outcome,
+        audio_path: Path | None,
+        move: bool = False,
+        parent_id: int | None = None,
+    ) -> Outcome:
+        if self.store is None:
+            return outcome
+        attempt_id = self.store.save(
+            NewAttempt(
+                outcome.card.id if outcome.card else None,
+                outcome.analysis.source,
+                outcome.report,
+                outcome.analysis.transcript.duration_s,
+                parent_id,
+            ),
+            audio_path,
+            move=move,
+        )
+        return Outcome(outcome.analysis, outcome.report, outcome.card, attempt_id)
