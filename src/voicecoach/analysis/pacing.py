@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voicecoach.analysis.text import Sentence, norm
+from voicecoach.analysis.text import norm
 from voicecoach.analysis.types import Span, Transcript, Word
 
 # Single-word hesitations: always fillers.
@@ -153,11 +153,13 @@ def find_fillers(words: Sequence[Word]) -> list[Filler]:
 
 def _like_is_filler(words: Sequence[Word], toks: Sequence[str], i: int) -> bool:
     prev = toks[i - 1] if i else ""
-    if prev in _LIKE_NOT_FILLER_BEFORE:
-        return False
     # Set off by commas or at the start of a clause, "like" is almost always a filler in speech.
     before_comma = i > 0 and words[i - 1].text.rstrip().endswith(",")
     after_comma = words[i].text.rstrip().endswith(",")
+    if before_comma and after_comma:
+        return True
+    if prev in _LIKE_NOT_FILLER_BEFORE:
+        return False
     return (
         i == 0 or before_comma or after_comma or prev in HESITATIONS or prev in {"and", "so", "but"}
     )
@@ -201,22 +203,20 @@ def silences(transcript: Transcript, min_s: float) -> list[Span]:
     return [g for g in gaps if g.duration >= min_s - 1e-9]
 
 
-def find_pauses(
-    transcript: Transcript, sentences: Sequence[Sentence], min_s: float, slack_s: float = 0.5
-) -> list[Pause]:
-    """Silences of at least `min_s`, each marked as falling between sentences or inside one."""
-    boundaries = [
-        (a.end, b.start)
-        for a, b in zip(sentences, sentences[1:])
-        if a.end is not None and b.start is not None
-    ]
+def find_pauses(transcript: Transcript, min_s: float) -> list[Pause]:
+    """Silences of at least `min_s`, each marked as falling between sentences or inside one.
+
+    A pause is between sentences when the word before it ends a sentence (the recognizer's
+    punctuation); the sentence splitter's own cuts at long silences would make every pause look
+    like a sentence break."""
+    timed = [w for w in transcript.words if w.timed]
     pauses = []
     for gap in silences(transcript, min_s):
-        # Word timestamps drift into the silence, so a boundary counts when it lies near the gap.
-        between = any(
-            end <= gap.end + slack_s and start >= gap.start - slack_s for end, start in boundaries
+        before = [w for w in timed if w.start < gap.start + 0.05]  # type: ignore[operator]
+        ends_sentence = bool(before) and before[-1].text.rstrip().endswith((".", "?", "!"))
+        pauses.append(
+            Pause(gap.start, gap.end, "between_sentences" if ends_sentence else "mid_sentence")
         )
-        pauses.append(Pause(gap.start, gap.end, "between_sentences" if between else "mid_sentence"))
     return pauses
 
 

@@ -86,7 +86,7 @@ def analyze(transcript: Transcript, options: AnalysisOptions | None = None) -> A
     sentences = tuple(split_sentences(transcript.words))
     labels = tuple(label_sentences(sentences))
     fillers = tuple(find_fillers(transcript.words))
-    pauses = tuple(find_pauses(transcript, sentences, options.pause_min_s)) if timed else ()
+    pauses = tuple(find_pauses(transcript, options.pause_min_s)) if timed else ()
     pace = measure_pace(transcript, pauses) if timed else Pace(None, None, ())
     speaking_s = None
     if timed and transcript.words:

@@ -34,7 +34,7 @@ def friendly_errors(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("voicecoach: interrupted", err=True)
             sys.exit(130)
-        except click.exceptions.Exit:
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as e:
             log.exception("unexpected error")
@@ -69,6 +69,7 @@ def main(
     """Rehearse interview answers out loud, with offline feedback.
 
     With no command, opens the practice app in the terminal."""
+    setup_logging()
     ctx.obj = AppContext(data_dir=data_dir, config_file=config_file, no_voice=no_voice)
     if ctx.invoked_subcommand is None:
         ctx.invoke(practice)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.analysis.types import Word
-from voicecoach.audio.files import SAMPLE_RATE
+SAMPLE_RATE = 16_000  # what Whisper models take
 from voicecoach.errors import TranscriptionError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,14 @@ LEAD_IN_S = 1.0
 # Whisper's own rule for a segment that is probably not speech.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
+# What Whisper writes when it hears no English it can decode (noise, music, another language):
+# subtitles boilerplate from its training data. Dropped when the decoder was also unsure.
+HALLUCINATION = re.compile(
+    r"thank(s| you)( very much)? for watching|see you (in|on) the next (video|one)|"
+    r"(like and )?subscribe|subtitles by|transcribed by|www\.|\.com\b",
+    re.IGNORECASE,
+)
+UNSURE_LOGPROB = -0.6
 
 
 def default_model_path() -> Path:
@@ -79,6 +88,7 @@ class Transcriber:
         self.beam_size = beam_size
         self._model = None
         self._info = None
+        self.dropped_s = 0.0  # seconds of the last recording dropped as hallucination
         self._lock = threading.Lock()
         self.notes: list[str] = []
 
@@ -150,9 +160,13 @@ class Transcriber:
             initial_prompt=initial_prompt,
         )
         self._info = info
+        self.dropped_s = 0.0
         for seg in segs:
             if seg.no_speech_prob > NO_SPEECH_PROB and seg.avg_logprob < LOW_LOGPROB:
                 continue  # Whisper's own test for a non-speech segment
+            if seg.avg_logprob < UNSURE_LOGPROB and HALLUCINATION.search(seg.text):
+                self.dropped_s += seg.end - seg.start
+                continue
             words = [
                 Word(
                     w.word.strip(),
