@@ -14,7 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the person's real data, config or logs."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("VOICECOACH_DATA_DIR", str(home / "data"))
@@ -56,8 +58,9 @@ def spoken(tmp_path_factory: pytest.TempPathFactory):
     def make(text: str, rate: int = 160, ssml: bool = False, voice: str = "en-us") -> Path:
         key = (text, rate, ssml, voice)
         if key not in cache:
-            cache[key] = espeak.speak(text, folder / f"a{len(cache)}.wav", rate=rate, ssml=ssml,
-                                      voice=voice)
+            cache[key] = espeak.speak(
+                text, folder / f"a{len(cache)}.wav", rate=rate, ssml=ssml, voice=voice
+            )
         return cache[key]
 
     return make

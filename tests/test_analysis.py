@@ -14,8 +14,9 @@ from voicecoach.analysis.text import split_sentences
 from voicecoach.analysis.types import CardSignal, Span
 
 
-def timed(text: str, start: float = 0.0, step: float = 0.4, gaps: dict[int, float] | None = None
-          ) -> tuple[Word, ...]:
+def timed(
+    text: str, start: float = 0.0, step: float = 0.4, gaps: dict[int, float] | None = None
+) -> tuple[Word, ...]:
     """Words `step` seconds apart; gaps[i] adds silence before word i."""
     out, t = [], start
     for i, w in enumerate(text.split()):
@@ -85,22 +86,27 @@ def test_fillers_per_minute() -> None:
 
 
 def test_sentences_split_on_punctuation_and_on_long_silence() -> None:
-    words = timed("we had a deadline. my job was the plan and then i called everyone",
-                  gaps={10: 1.2})
+    words = timed(
+        "we had a deadline. my job was the plan and then i called everyone", gaps={10: 1.2}
+    )
     texts = [s.text for s in split_sentences(words)]
     assert texts == ["we had a deadline.", "my job was the plan and", "then i called everyone"]
 
 
 def test_unpunctuated_run_on_is_cut_near_openers() -> None:
-    text = ("at the time i was leading a team of six engineers on the billing platform " * 2
-            + "so i decided to call the director and explain the risk to her directly " * 2)
+    text = (
+        "at the time i was leading a team of six engineers on the billing platform " * 2
+        + "so i decided to call the director and explain the risk to her directly " * 2
+    )
     sentences = split_sentences(Transcript.from_text(text).words)
     assert len(sentences) >= 2
     assert all(len(s.tokens) <= 32 for s in sentences)
 
 
-@pytest.mark.parametrize(("spoken", "target", "verdict"),
-                         [(50, 100, "short"), (100, 100, "on_target"), (130, 100, "long")])
+@pytest.mark.parametrize(
+    ("spoken", "target", "verdict"),
+    [(50, 100, "short"), (100, 100, "on_target"), (130, 100, "long")],
+)
 def test_timing_verdict(spoken: float, target: float, verdict: str) -> None:
     words = (Word("we", 0.0, 0.3), Word("shipped.", spoken - 0.3, spoken))
     a = analyze(Transcript(words, spoken + 1), AnalysisOptions(target_s=target))
@@ -122,12 +128,17 @@ def test_card_signals_by_cue_or_detector() -> None:
         CardSignal("Impact", "numbers", ("revenue",), detector="quantified_impact"),
         CardSignal("Morale", "keeps the team going", ("morale",)),
     )
-    text = ("At the time we ran the payments team. I escalated the outage to the VP. "
-            "In the end we cut failed payments by forty percent.")
+    text = (
+        "At the time we ran the payments team. I escalated the outage to the VP. "
+        "In the end we cut failed payments by forty percent."
+    )
     a = analyze(Transcript.from_text(text), AnalysisOptions(card_signals=signals))
     got = {c.name: (c.covered, c.via) for c in a.card_signals}
-    assert got == {"Escalation": (True, "cue"), "Impact": (True, "quantified_impact"),
-                   "Morale": (False, None)}
+    assert got == {
+        "Escalation": (True, "cue"),
+        "Impact": (True, "quantified_impact"),
+        "Morale": (False, None),
+    }
 
 
 SEED_LIKE = (
@@ -135,8 +146,10 @@ SEED_LIKE = (
     "My job was to move every customer before the old contract ended in March. "
     "I decided to split the work into three waves and I ran a dry run for each one. "
     "I told the director and the account managers every Friday how far we had got. "
-    "In the end we moved all four hundred customers two weeks early and saved ninety thousand dollars. "
-    "I learned to test the riskiest part first, and since then I always run a dry run before a cutover."
+    "In the end we moved all four hundred customers two weeks early "
+    "and saved ninety thousand dollars. "
+    "I learned to test the riskiest part first, "
+    "and since then I always run a dry run before a cutover."
 )
 
 
@@ -153,7 +166,8 @@ def test_strong_answer_has_all_sections_and_signals() -> None:
 def test_blame_is_the_first_improvement_even_with_other_problems() -> None:
     blaming = SEED_LIKE.replace(
         "I told the director",
-        "The vendor kept missing deadlines and it was their fault, not mine. I told the director")
+        "The vendor kept missing deadlines and it was their fault, not mine. I told the director",
+    )
     text = blaming + " um " * 30  # plenty of fillers too
     a = analyze(Transcript.from_text(text))
     assert a.signals["blame"].present
@@ -162,10 +176,12 @@ def test_blame_is_the_first_improvement_even_with_other_problems() -> None:
 
 
 def test_missing_result_outranks_a_long_situation() -> None:
-    text = ("At the time our company was growing fast. There were five teams. The platform was old. "
-            "We had a big launch in spring. The project was important for the board. "
-            "My job was to coordinate the release. I decided to cut scope and I told the team. "
-            "I learned to cut scope early, and since then I always plan a fallback.")
+    text = (
+        "At the time our company was growing fast. There were five teams. The platform was old. "
+        "We had a big launch in spring. The project was important for the board. "
+        "My job was to coordinate the release. I decided to cut scope and I told the team. "
+        "I learned to cut scope early, and since then I always plan a fallback."
+    )
     a = analyze(Transcript.from_text(text))
     assert "result" in a.missing
     keys = [p.key for p in a.feedback.improvements]
@@ -174,8 +190,10 @@ def test_missing_result_outranks_a_long_situation() -> None:
 
 
 def test_feedback_is_at_most_three_improvements_one_strength_and_short_speech() -> None:
-    a = analyze(Transcript.from_text(SEED_LIKE + " maybe I guess sort of " * 5),
-                AnalysisOptions(target_s=300))
+    a = analyze(
+        Transcript.from_text(SEED_LIKE + " maybe I guess sort of " * 5),
+        AnalysisOptions(target_s=300),
+    )
     assert 1 <= len(a.feedback.improvements) <= 3
     assert len(a.feedback.strengths) == 1
     assert 0 < len(a.feedback.spoken.split()) <= SPOKEN_MAX_WORDS
@@ -197,8 +215,10 @@ def test_sound_without_words_says_so() -> None:
 
 
 def test_report_contract_keys() -> None:
-    words = timed("at the time we were late. my job was to fix it. i called the vendor. "
-                  "we shipped in two weeks. i learned a lot and since then i always check.")
+    words = timed(
+        "at the time we were late. my job was to fix it. i called the vendor. "
+        "we shipped in two weeks. i learned a lot and since then i always check."
+    )
     a = analyze(Transcript(words, 30.0), AnalysisOptions("q-1", "Tell me...", target_s=60))
     r = json.loads(json.dumps(a.to_dict()))
     assert r["schema_version"] == 1
@@ -211,8 +231,15 @@ def test_report_contract_keys() -> None:
     assert set(r["structure"]) >= {"sentences", "sections", "missing"}
     assert set(r["structure"]["sentences"][0]) >= {"text", "label", "start", "end"}
     assert set(r["structure"]["sections"][0]) >= {"label", "start", "end", "share"}
-    assert set(r["signals"]) == {"ownership", "blame", "quantified_impact", "growth", "root_cause",
-                                 "stakeholder_communication", "hedging"}
+    assert set(r["signals"]) == {
+        "ownership",
+        "blame",
+        "quantified_impact",
+        "growth",
+        "root_cause",
+        "stakeholder_communication",
+        "hedging",
+    }
     for s in r["signals"].values():
         assert set(s) >= {"present", "evidence"}
     assert set(r["feedback"]) >= {"strengths", "improvements", "spoken"}

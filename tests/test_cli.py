@@ -21,10 +21,18 @@ TYPED = (
 )
 
 
-def vc(*args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def vc(
+    *args: str, input: str | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("voicecoach")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, input=input,
-                          env={**os.environ, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 def one_line_error(r: subprocess.CompletedProcess, *fragments: str) -> None:
@@ -98,8 +106,11 @@ def test_zero_samples_wav(tmp_path: Path) -> None:
 
 
 def test_unknown_question_suggests(tmp_path: Path) -> None:
-    one_line_error(vc("analyze", str(SAMPLE), "-q", "profesional-failure"),
-                   "unknown question", "professional-failure")
+    one_line_error(
+        vc("analyze", str(SAMPLE), "-q", "profesional-failure"),
+        "unknown question",
+        "professional-failure",
+    )
     assert json.loads(vc("history", "--json").stdout) == []
 
 
@@ -107,7 +118,7 @@ def test_broken_card_is_named_and_others_still_listed(tmp_path: Path) -> None:
     root = tmp_path / "questions"
     shutil.copytree(REPO / "questions", root)
     card = root / "behavioral" / "professional-failure.toml"
-    card.write_text(card.read_text().replace('level = "senior"', 'level = 7'))
+    card.write_text(card.read_text().replace('level = "senior"', "level = 7"))
     r = vc("questions", env={"VOICECOACH_QUESTIONS_DIR": str(root)})
     assert r.returncode == 0
     assert "professional-failure.toml: field 'level'" in r.stderr

@@ -40,8 +40,13 @@ def test_seed_model_answer_spoken(analyzer, bank, spoken) -> None:
     assert wer([card.model_answer_text()], [a.transcript.text]) < 0.25
     assert "senior tech lead" in normalize(a.transcript.text)[:60]  # the opening words survive
     assert a.missing == ()
-    for name in ("ownership", "growth", "stakeholder_communication", "quantified_impact",
-                 "root_cause"):
+    for name in (
+        "ownership",
+        "growth",
+        "stakeholder_communication",
+        "quantified_impact",
+        "root_cause",
+    ):
         assert a.signals[name].present, name
     assert not a.signals["blame"].present
     assert all(c.covered for c in a.card_signals)
@@ -54,7 +59,8 @@ def test_blaming_answer_hears_blame_first(analyzer, spoken) -> None:
     text = PLAIN.replace(
         "I rewrote that query",
         "The database team kept ignoring my tickets, so honestly it was their fault. I rewrote "
-        "that query")
+        "that query",
+    )
     a = analyzer.analyze_audio(load_audio(spoken(text, rate=165))).analysis
     assert a.signals["blame"].present
     assert a.feedback.improvements[0].key == "blame"
@@ -72,9 +78,11 @@ def test_pace_matches_the_audio(analyzer, spoken, rate: int) -> None:
 
 
 def test_pauses_are_measured_from_the_audio(analyzer, spoken) -> None:
-    ssml = ("<speak>I told the director about the delay. <break time=\"2500ms\"/> "
-            "Then I moved two engineers onto the payments work, <break time=\"3000ms\"/> "
-            "and we shipped three weeks later.</speak>")
+    ssml = (
+        '<speak>I told the director about the delay. <break time="2500ms"/> '
+        'Then I moved two engineers onto the payments work, <break time="3000ms"/> '
+        "and we shipped three weeks later.</speak>"
+    )
     path = spoken(ssml, rate=160, ssml=True)
     truth = silent_gaps(path, min_s=1.0)
     assert len(truth) == 2
@@ -105,8 +113,11 @@ def test_quiet_noise_invents_no_words(analyzer, tmp_path) -> None:
 
 
 def test_speech_in_another_language_is_named(analyzer, spoken) -> None:
-    path = spoken("Bonjour, je travaille depuis dix ans dans une grande entreprise de logiciels. "
-                  "Le projet a échoué parce que nous n'avions pas assez de temps.", voice="fr")
+    path = spoken(
+        "Bonjour, je travaille depuis dix ans dans une grande entreprise de logiciels. "
+        "Le projet a échoué parce que nous n'avions pas assez de temps.",
+        voice="fr",
+    )
     out = analyzer.analyze_audio(load_audio(path))
     notes = " ".join(out.report["notes"])
     assert "English" in notes

@@ -144,6 +144,8 @@ def _timing(a: Analysis) -> Point | None:
     t = a.timing
     if t.verdict not in ("short", "long") or t.speaking_s is None or t.target_s is None:
         return None
+    if t.verdict == "short" and t.speaking_s < 0.5 * t.target_s:
+        return None  # already said, more strongly, by _too_short
     if t.verdict == "long":
         return Point(
             "long",

@@ -37,7 +37,9 @@ def speak(text: str, out: Path, rate: int = 160, lead_s: float = 1.0, tail_s: fl
     return out
 
 
-def voiced_bounds(path: Path, frame_s: float = 0.01, threshold: float = 0.02) -> tuple[float, float]:
+def voiced_bounds(
+    path: Path, frame_s: float = 0.01, threshold: float = 0.02
+) -> tuple[float, float]:
     """First and last voiced sample of a clean synthetic recording, from frame energy.
 
     The ground truth for pace: espeak-ng's -s rate is only roughly words per minute."""

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.analysis.types import Word
-SAMPLE_RATE = 16_000  # what Whisper models take
 from voicecoach.errors import TranscriptionError
 
 log = logging.getLogger(__name__)
+SAMPLE_RATE = 16_000  # what Whisper models take
 
 DEFAULT_MODEL = "default"
 # tiny.en drops the opening words when speech starts at the very first sample; a second of

@@ -1,0 +1,160 @@
+"""The voicecoach practice app. Adapters (a `Practice`) are passed in; nothing here touches
+audio devices, models or SQL directly, and blocking work runs in thread workers."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from voicecoach.errors import VoicecoachError
+from voicecoach.questions import Card
+from voicecoach.service.practice import Practice
+from voicecoach.tui.dialogs import NoMicrophoneScreen, RecoverTakeScreen, TypedAnswerScreen
+from voicecoach.tui.feedback_screen import FeedbackScreen
+from voicecoach.tui.history_screen import HistoryScreen
+from voicecoach.tui.home import HomeScreen
+from voicecoach.tui.messages import AnalysisDone, AnalysisFailed, WarmedUp, WarmUpFailed
+from voicecoach.tui.practice_screen import PracticeScreen
+
+
+class VoicecoachApp(App):
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    TITLE = "voicecoach"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
+
+    def __init__(self, practice: Practice, start_question: str | None = None) -> None:
+        super().__init__()
+        self.practice = practice
+        self.start_question = start_question
+        self.model_ready = False
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self.warm_up()
+        if self.start_question:
+            try:
+                card = self.practice.bank.get(self.start_question)
+                # After the home screen's first paint: a screen covered before it ever rendered
+                # leaves its header's pending title update to fail at exit.
+                self.call_after_refresh(self.start_practice, card)
+            except VoicecoachError as e:
+                self.notify(str(e), severity="error")
+        for take in self.practice.unfinished_takes()[:1]:
+            self.push_screen(
+                RecoverTakeScreen(take), lambda choice, t=take: self.recover(t, choice)
+            )
+
+    # -- background start: the UI is usable while the model loads
+    @work(thread=True, exit_on_error=False, group="warmup")
+    def warm_up(self) -> None:
+        try:
+            notes = self.practice.warm_up()
+        except VoicecoachError as e:
+            self.post_message(WarmUpFailed(str(e)))
+            return
+        self.post_message(WarmedUp(notes))
+
+    def on_warmed_up(self, message: WarmedUp) -> None:
+        self.model_ready = True
+        for note in message.notes:  # said once: e.g. speech is off because pyttsx3 cannot start
+            self.notify(note, severity="warning", timeout=8)
+
+    def on_warm_up_failed(self, message: WarmUpFailed) -> None:
+        self.notify(message.error, severity="error", timeout=15)
+
+    # -- navigation used by the screens
+    def start_practice(
+        self, card: Card, parent_id: int | None = None, replace: bool = False
+    ) -> None:
+        screen = PracticeScreen(card, parent_id)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def next_question(self, current: Card | None) -> None:
+        bank = self.practice.bank
+        pool = [c for c in bank.cards.values() if current is None or c.id != current.id]
+        card = bank.pick(
+            pool, self.practice.store.practised_questions(), random.Random(), unpractised_first=True
+        )
+        if card is not None:
+            self.switch_screen(PracticeScreen(card))
+
+    def show_feedback(
+        self, report: dict[str, Any], attempt_id: int | None, card: Card | None, speak: bool
+    ) -> None:
+        screen = FeedbackScreen(report, attempt_id, card, speak)
+        if isinstance(self.screen, PracticeScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def show_history(self) -> None:
+        self.push_screen(HistoryScreen())
+
+    def action_go_home(self) -> None:
+        self.go_home()
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_list()
+
+    def show_no_microphone(self, card: Card | None) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "retry" and card is not None and isinstance(self.screen, PracticeScreen):
+                self.screen.begin()
+            elif choice == "type":
+                self.type_answer(card)
+            elif choice and choice.startswith("file:"):
+                self.analyze_file(Path(choice[5:]).expanduser(), card)
+
+        self.push_screen(NoMicrophoneScreen(card), chosen)
+
+    def type_answer(self, card: Card | None) -> None:
+        def typed(text: str | None) -> None:
+            if text:
+                self.analyze_text(text, card)
+
+        self.push_screen(TypedAnswerScreen(card), typed)
+
+    # -- analysis of a typed answer, a file or a recovered take (workers; report by messages)
+    @work(thread=True, exit_on_error=False, group="analysis")
+    def analyze_text(self, text: str, card: Card | None) -> None:
+        try:
+            self.post_message(AnalysisDone(self.practice.analyze_text(text, card)))
+        except VoicecoachError as e:
+            self.post_message(AnalysisFailed(str(e)))
+
+    @work(thread=True, exit_on_error=False, group="analysis")
+    def analyze_file(self, path: Path, card: Card | None, take: bool = False) -> None:
+        try:
+            if take:
+                outcome = self.practice.analyze_take(path, card, lambda _: None)
+            else:
+                outcome = self.practice.analyzer.analyze_file(path, card.id if card else None)
+        except VoicecoachError as e:
+            self.post_message(AnalysisFailed(str(e)))
+            return
+        self.post_message(AnalysisDone(outcome))
+
+    def on_analysis_done(self, message: AnalysisDone) -> None:
+        o = message.outcome
+        self.show_feedback(o.report, o.attempt_id, o.card, speak=True)
+
+    def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        self.notify(message.error, severity="error", timeout=10)
+
+    def recover(self, take: Path, choice: str | None) -> None:
+        if choice == "analyse":
+            self.notify("Analysing the unfinished answer…")
+            self.analyze_file(take, None, take=True)
+        elif choice == "delete":
+            self.practice.discard_take(take)

@@ -1,0 +1,115 @@
+"""Feedback: the headline, STAR timeline, pace, signals, transcript; spoken feedback plays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from voicecoach.errors import VoicecoachError
+from voicecoach.questions import Card
+from voicecoach.tui.messages import SpeechDone
+from voicecoach.tui.report_view import feedback_text, headline, signals_text, transcript_text
+from voicecoach.tui.widgets import star_timeline
+
+
+class FeedbackScreen(Screen):
+    BINDINGS = [
+        Binding("r", "retry", "Retry"),
+        Binding("n", "next", "Next question"),
+        Binding("p", "play", "Play my answer"),
+        Binding("k", "skip", "Skip speech"),
+        Binding("h", "history", "History"),
+        Binding("escape", "home", "Home"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(
+        self, report: dict[str, Any], attempt_id: int | None, card: Card | None, speak: bool = False
+    ) -> None:
+        super().__init__()
+        # Titles are set before mounting: a change after mount schedules a header update
+        # that fails if the screen is switched away first (Textual 8).
+        self.sub_title = f"attempt {attempt_id}" if attempt_id else "feedback"
+        self.report = report
+        self.attempt_id = attempt_id
+        self.card = card
+        self.speak_on_mount = speak
+
+    @property
+    def practice(self):
+        return self.app.practice  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        yield Header()
+        with VerticalScroll(id="feedback"):
+            yield Static(headline(r), id="headline")
+            for note in r.get("notes", []):
+                yield Static(f"Note: {note}", classes="note")
+            yield Static("Feedback", classes="heading")
+            yield Static(feedback_text(r), id="feedback-text")
+            yield Static("Structure over time", classes="heading")
+            yield Static(star_timeline(r["structure"]["sections"]), id="timeline")
+            if r["structure"]["missing"]:
+                yield Static("Missing: " + ", ".join(r["structure"]["missing"]), id="missing")
+            windows = r["pacing"].get("wpm_windows") or []
+            if windows:
+                yield Static(
+                    "Pace per 15 s (words/min): " + " ".join(f"{w['wpm']:.0f}" for w in windows),
+                    classes="heading",
+                )
+                yield Sparkline([w["wpm"] for w in windows], id="pace")
+            yield Static("Signals", classes="heading")
+            yield Static(signals_text(r), id="signals")
+            yield Static("Transcript (fillers in red, pauses marked)", classes="heading")
+            yield Static(transcript_text(r), id="transcript")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.speak_on_mount and self.practice.voice is not None:
+            self.speak(self.report["feedback"]["spoken"])
+
+    @work(thread=True, exit_on_error=False, group="speech")
+    def speak(self, text: str) -> None:
+        self.post_message(SpeechDone("feedback", self.practice.say(text)))
+
+    @work(thread=True, exit_on_error=False, group="speech")
+    def play(self) -> None:
+        try:
+            self.practice.play_attempt(self.attempt_id)
+        except VoicecoachError as e:
+            self.app.call_from_thread(self.notify, str(e), severity="warning")
+        self.post_message(SpeechDone("playback", True))
+
+    def action_skip(self) -> None:
+        self.practice.stop_speaking()
+
+    def action_play(self) -> None:
+        if self.attempt_id is None:
+            self.notify("This answer was not saved.", severity="warning")
+            return
+        self.practice.stop_speaking()
+        self.play()
+
+    def action_retry(self) -> None:
+        self.practice.stop_speaking()
+        if self.card is not None:
+            self.app.start_practice(self.card, parent_id=self.attempt_id, replace=True)  # type: ignore[attr-defined]
+
+    def action_next(self) -> None:
+        self.practice.stop_speaking()
+        self.app.next_question(self.card)  # type: ignore[attr-defined]
+
+    def action_history(self) -> None:
+        self.practice.stop_speaking()
+        self.app.show_history()  # type: ignore[attr-defined]
+
+    def action_home(self) -> None:
+        self.practice.stop_speaking()
+        self.app.go_home()  # type: ignore[attr-defined]

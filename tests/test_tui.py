@@ -1,0 +1,229 @@
+"""The practice app through Textual's Pilot, with audio, speech and recognizer adapters faked."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, OptionList, Static, TextArea
+
+from tests.tui_fakes import FakeRecorder, make_practice
+from voicecoach.config import Settings
+from voicecoach.tui.app import VoicecoachApp
+from voicecoach.tui.dialogs import NoMicrophoneScreen, RecoverTakeScreen, TypedAnswerScreen
+from voicecoach.tui.feedback_screen import FeedbackScreen
+from voicecoach.tui.history_screen import HistoryScreen
+from voicecoach.tui.home import HomeScreen
+from voicecoach.tui.practice_screen import PracticeScreen
+
+SIZE = (120, 40)
+
+
+async def wait_for(pilot, cond, timeout: float = 10.0) -> None:
+
+    for _ in range(int(timeout / 0.05)):
+        if cond():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_home_lists_filters_and_opens_a_question(tmp_path, bank) -> None:
+    practice = make_practice(tmp_path, bank)
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        options = app.screen.query_one("#questions", OptionList)
+        assert options.option_count == len(bank.cards)
+        app.screen.query_one("#competency", Input).value = "conflict"
+        await pilot.pause()
+        assert 0 < options.option_count < len(bank.cards)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        await wait_for(pilot, lambda: app.screen.state == "ready")
+        card = app.screen.card
+        assert "conflict" in " ".join(card.competencies).lower()
+        assert practice.voice.spoken[0] == card.prompt  # the question was read aloud
+        assert practice.player.played
+
+
+async def test_a_whole_round_records_analyses_saves_and_speaks_feedback(tmp_path, bank) -> None:
+    practice = make_practice(tmp_path, bank)
+    app = VoicecoachApp(practice, start_question="professional-failure")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.screen.state == "recording")
+        await pilot.pause(0.3)
+        assert "Fake USB microphone" in text_of(app.screen, "#device")
+        assert "dB" in str(app.screen.query_one("#meter").render())
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        screen = app.screen
+        assert "billing team" in text_of(screen, "#transcript")
+        assert "spoken" in text_of(screen, "#headline")
+        assert "Own the failure" in text_of(screen, "#feedback-text")  # blame comes first
+        rows = practice.store.list()
+        assert len(rows) == 1 and rows[0].question_id == "professional-failure"
+        assert practice.store.get(rows[0].id).audio_path.exists()
+        assert not list(practice.takes_dir.glob("*.wav"))  # the take moved into the history
+        await wait_for(
+            pilot, lambda: practice.voice.spoken[-1] == screen.report["feedback"]["spoken"]
+        )
+        # Retry links the new take to this attempt; history lists the attempt.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        assert app.screen.parent_id == rows[0].id
+        await pilot.press("escape")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        await pilot.press("p")
+        await wait_for(
+            pilot, lambda: practice.player.played[-1] == practice.store.get(rows[0].id).audio_path
+        )
+
+
+async def test_no_microphone_offers_a_typed_answer(tmp_path, bank) -> None:
+    practice = make_practice(tmp_path, bank, inputs=())
+    app = VoicecoachApp(practice, start_question="missed-deadline")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoMicrophoneScreen))
+        assert "no microphone found" in str(app.screen.query("Static")[1].render()).lower()
+        await pilot.click("#type")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypedAnswerScreen))
+        app.screen.query_one(TextArea).text = "At my last job I missed a deadline. I learned."
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        assert "Typed answer" in text_of(app.screen, "#headline")
+
+
+async def test_speech_off_is_said_once_and_practice_goes_on(tmp_path, bank) -> None:
+    practice = make_practice(tmp_path, bank, voice_broken=True)
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.model_ready)
+        await pilot.pause(0.1)
+        notes = [n.message for n in app._notifications]
+        assert sum("speech is off" in n for n in notes) == 1
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )  # no reading: ready at once
+        assert practice.player.played == []
+
+
+async def test_empty_take_is_not_analysed(tmp_path, bank) -> None:
+    class Empty(FakeRecorder):
+        seconds = 0.0
+
+    practice = make_practice(tmp_path, bank, recorder=Empty)
+    app = VoicecoachApp(practice, start_question="missed-deadline")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space", "space")
+        await wait_for(pilot, lambda: "Nothing was recorded" in text_of(app.screen, "#status"))
+        assert practice.store.list() == []
+
+
+async def test_device_lost_mid_answer_keeps_what_was_recorded(tmp_path, bank) -> None:
+    class Lost(FakeRecorder):
+        lose_after = 0.2
+
+    practice = make_practice(tmp_path, bank, recorder=Lost)
+    app = VoicecoachApp(practice, start_question="missed-deadline")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        await pilot.pause(0.3)  # let the new screen finish mounting before the app exits
+        assert len(practice.store.list()) == 1
+
+
+async def test_microphone_busy_is_a_message_not_a_crash(tmp_path, bank) -> None:
+    class Busy(FakeRecorder):
+        fail_to_start = True
+
+    practice = make_practice(tmp_path, bank, recorder=Busy)
+    app = VoicecoachApp(practice, start_question="missed-deadline")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space")
+        await pilot.pause(0.1)
+        assert "busy" in text_of(app.screen, "#status")
+        assert app.screen.state == "ready"
+
+
+async def test_unfinished_take_is_offered_at_start(tmp_path, bank) -> None:
+    practice = make_practice(tmp_path, bank)
+    rec = FakeRecorder(practice.new_take_path())
+    rec.stop()  # a take left behind by a killed session
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoverTakeScreen))
+        await pilot.click("#analyse")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        assert len(practice.store.list()) == 1
+        assert practice.unfinished_takes() == []
+
+
+async def test_clarifying_question_is_answered_from_the_card(tmp_path, bank) -> None:
+    practice = make_practice(tmp_path, bank)
+    app = VoicecoachApp(practice, start_question="professional-failure")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("c")
+        await pilot.press(*"should it be a technical failure or a people one?", "enter")
+        await wait_for(pilot, lambda: "Interviewer:" in text_of(app.screen, "#reply"))
+        card = bank.get("professional-failure")
+        assert card.assumptions[:40] in text_of(app.screen, "#reply")
+        await wait_for(pilot, lambda: card.assumptions in practice.voice.spoken[-1])
+
+
+async def test_auto_stop_after_silence(tmp_path, bank) -> None:
+    class Quiet(FakeRecorder):
+        def level(self):
+            return 0.0
+
+    practice = make_practice(
+        tmp_path, bank, recorder=Quiet, settings=Settings(silence_stop_s=0.5, voice=False)
+    )
+    app = VoicecoachApp(practice, start_question="missed-deadline")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        await pilot.pause(0.3)
+
+
+def test_feedback_screen_snapshot(snap_compare, tmp_path, bank) -> None:
+    import json
+    from pathlib import Path
+
+    report = json.loads((Path(__file__).parent / "data" / "feedback_report.json").read_text())
+    practice = make_practice(tmp_path, bank, settings=Settings(voice=False))
+
+    async def show_feedback(pilot) -> None:
+        await pilot.app.push_screen(FeedbackScreen(report, 7, bank.get("professional-failure")))
+        await pilot.pause(0.2)
+
+    assert snap_compare(VoicecoachApp(practice), terminal_size=SIZE, run_before=show_feedback)
