@@ -12,8 +12,10 @@ CARDS = sorted(load_bank(default_questions_dir()).cards.values(), key=lambda c: 
 
 @pytest.mark.parametrize("card", CARDS, ids=[c.id for c in CARDS])
 def test_model_answer_passes_its_own_card(card) -> None:
-    a = analyze(Transcript.from_text(card.model_answer_text()),
-                AnalysisOptions(card.id, card.prompt, card.target_seconds, card.signals))
+    a = analyze(
+        Transcript.from_text(card.model_answer_text()),
+        AnalysisOptions(card.id, card.prompt, card.target_seconds, card.signals),
+    )
     assert a.missing == (), f"STAR parts not found: {a.missing}; labels {a.labels}"
     uncovered = [c.name for c in a.card_signals if not c.covered]
     assert uncovered == []

@@ -25,7 +25,12 @@ def test_seed_card_is_there_whole(bank) -> None:
     assert "Accountability" in card.competencies and "Resilience" in card.competencies
     assert len(card.clarifying_questions) == 3
     assert [s.name for s in card.signals] == [
-        "Accountability", "Humility", "Analytical Thinking", "Growth Mindset", "Resilience"]
+        "Accountability",
+        "Humility",
+        "Analytical Thinking",
+        "Growth Mindset",
+        "Resilience",
+    ]
     assert "Dependency Risk Framework" in card.model_answer["reflection"]
     assert card.tip.startswith('"Cheat Code"')
 
@@ -42,10 +47,16 @@ def _copy_bank(tmp_path: Path) -> Path:
         (lambda s: s.replace('level = "senior"', 'level = "guru"'), "level", "not one of"),
         (lambda s: s.replace("target_seconds = 180", "target_seconds = 5"), "target_seconds", ""),
         (lambda s: s.replace('id = "professional-failure"', 'id = "other-id"'), "id", "file name"),
-        (lambda s: s.replace('detector = "ownership"', 'detector = "telepathy"'),
-         "signals[0].detector", "not one of"),
-        (lambda s: s.replace("[model_answer]\nsituation = ", "[model_answer]\nsetting = "),
-         "model_answer.situation", "missing"),
+        (
+            lambda s: s.replace('detector = "ownership"', 'detector = "telepathy"'),
+            "signals[0].detector",
+            "not one of",
+        ),
+        (
+            lambda s: s.replace("[model_answer]\nsituation = ", "[model_answer]\nsetting = "),
+            "model_answer.situation",
+            "missing",
+        ),
         (lambda s: s.replace('title = "', 'title = ["'), None, "not valid TOML"),
     ],
 )
