@@ -69,7 +69,7 @@ def test_practice_round_with_real_audio(virtual_audio, spoken, tmp_path) -> None
     assert list((tmp_path / "data" / "audio").glob("*.wav"))
 
     # The question (and then the feedback) reached the virtual speaker.
-    audio, rate = sf.read(out["speaker_wav"], dtype="float32")
+    audio, _ = sf.read(out["speaker_wav"], dtype="float32")  # 16 kHz: 160 samples = 10 ms
     frames = audio[: len(audio) // 160 * 160].reshape(-1, 160)
     loud = np.sqrt((frames ** 2).mean(axis=1)) > 0.01
     assert loud.sum() / 100 > 3.0, f"only {loud.sum() / 100:.1f} s of sound reached the speaker"

@@ -227,3 +227,57 @@ def test_feedback_screen_snapshot(snap_compare, tmp_path, bank) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(VoicecoachApp(practice), terminal_size=SIZE, run_before=show_feedback)
+
+
+async def test_llm_coach_asks_consent_once_then_shows_its_review(
+    tmp_path, bank, httpserver, monkeypatch
+) -> None:
+    import json
+
+    from tests.test_llm_cli import REVIEW, completion
+    from voicecoach.config import load_settings
+    from voicecoach.tui.dialogs import LlmConsentScreen
+
+    httpserver.expect_request("/v1/chat/completions").respond_with_json(
+        completion(json.dumps(REVIEW))
+    )
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    settings = Settings(coach="llm", llm_base_url=httpserver.url_for("/v1"), voice=False)
+    practice = make_practice(tmp_path, bank, settings=settings)
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LlmConsentScreen))
+        assert "never audio" in str(app.screen.query("Static")[1].render())
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert load_settings().llm_consent is True  # asked once: remembered
+        app.start_practice(bank.get("professional-failure"))
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        feedback = text_of(app.screen, "#feedback-text")
+        assert "LLM coach (test-model)" in feedback and "Own the failure" in feedback
+        assert REVIEW["follow_up"] in text_of(app.screen, "#follow-up")
+        first = app.screen.attempt_id
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen))
+        assert app.screen.card.prompt == REVIEW["follow_up"]
+        assert app.screen.parent_id == first
+        await pilot.pause(0.2)
+
+
+async def test_declining_consent_keeps_feedback_local(tmp_path, bank) -> None:
+    from voicecoach.tui.dialogs import LlmConsentScreen
+
+    practice = make_practice(tmp_path, bank, settings=Settings(coach="llm", voice=False))
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LlmConsentScreen))
+        await pilot.click("#no")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert practice.settings.coach == "local"
+        assert practice.analyzer.settings.coach == "local"

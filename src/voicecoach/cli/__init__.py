@@ -98,6 +98,11 @@ def practice(app: AppContext, question_id: str | None = None) -> None:
 @click.option("--target", type=click.FloatRange(min=1), help="Target length in seconds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
 @click.option("--no-save", is_flag=True, help="Do not keep this attempt in the history.")
+@click.option(
+    "--coach",
+    type=click.Choice(["local", "llm"]),
+    help="llm adds an LLM review (sends the transcript, never audio).",
+)
 @click.pass_obj
 @friendly_errors
 def analyze(
@@ -108,10 +113,19 @@ def analyze(
     target: float | None,
     as_json: bool,
     no_save: bool,
+    coach: str | None,
 ) -> None:
     """Analyse a recorded (or typed) answer and print feedback."""
     if (audio is None) == (text_file is None):
         raise click.UsageError("give an AUDIO file or --text FILE (one of them)")
+    if coach:
+        app.override(coach=coach)
+    if app.settings().coach == "llm":
+        # Asking for it on the command line is the consent: say once what is sent, never wait.
+        from voicecoach.service.coach import PRIVACY_NOTICE, llm_where
+
+        notice = PRIVACY_NOTICE.format(where=llm_where(app.settings()))
+        click.echo(f"voicecoach: {notice}", err=True)
     analyzer = app.analyzer(need_store=not no_save)
     if text_file is not None:
         text = _read_text(text_file)
@@ -324,3 +338,25 @@ def show(app: AppContext, attempt_id: int, as_json: bool) -> None:
                 dim=True,
             )
         )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@friendly_errors
+def devices(app: AppContext, as_json: bool) -> None:
+    """List microphones (input devices); `input_device` in the settings picks one."""
+    from voicecoach.audio.devices import NO_DEVICE_HELP, list_inputs
+    from voicecoach.errors import AudioError
+
+    inputs = list_inputs()
+    if as_json:
+        click.echo(json.dumps([d.__dict__ for d in inputs], indent=2))
+        return
+    if not inputs:
+        raise AudioError(NO_DEVICE_HELP.split(", then press")[0])
+    chosen = app.settings().input_device
+    for d in inputs:
+        mark = "*" if d.is_default else " "
+        click.echo(f"{mark} {d.index:>3}  {d.name:<40} {d.channels} ch, {d.samplerate:.0f} Hz")
+    click.echo(f"(* system default; settings input_device = {chosen!r})")

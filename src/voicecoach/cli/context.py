@@ -63,6 +63,9 @@ class AppContext:
             self._settings = s
         return self._settings
 
+    def override(self, **changes: Any) -> None:
+        self._settings = self.settings().replace(**changes)
+
     def bank(self) -> QuestionBank:
         if self._bank is None:
             self._bank = load_bank()

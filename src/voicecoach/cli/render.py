@@ -118,6 +118,24 @@ def report_text(r: dict[str, Any], attempt_id: int | None = None) -> str:
         out.append(_wrap(f"{i}. {imp}", "  ").replace("  ", "  ", 1))
     for st in fb["strengths"]:
         out.append(_wrap("Strength: " + st))
+    llm = r.get("llm")
+    if llm and llm.get("status") == "ok":
+        rv = llm["review"]
+        out.append(_head(f"LLM coach ({rv['model']})"))
+        for i, imp in enumerate(rv["improvements"], 1):
+            out.append(_wrap(f"{i}. {imp}"))
+        for sig in rv["signals"]:
+            out.append(f"  {sig['name']}: {sig['score']}/5")
+        out.append(_wrap(f"Stronger {rv['rewrite_section']}: {rv['rewrite']}"))
+    elif llm:
+        out.append(
+            click.style(
+                f"LLM coach off ({llm.get('reason', '')}); local feedback only.", fg="yellow"
+            )
+        )
+    fu = r.get("follow_up")
+    if fu:
+        out.append(_head("Follow-up ") + f"({fu['source']}): {fu['question']}")
     if attempt_id is not None:
         out.append(
             click.style(f"Saved as attempt {attempt_id} (voicecoach show {attempt_id})", dim=True)

@@ -101,7 +101,7 @@ class AnswerAnalyzer:
         card = self.card(question_id)  # an unknown id fails before any slow work
         transcript = self.transcribe(audio.samples, progress)
         analysis = analyze(transcript, self.options(card, target_s))
-        return Outcome(analysis, analysis.to_dict(), card)
+        return self.coach(Outcome(analysis, analysis.to_dict(), card))
 
     def analyze_file(
         self,
@@ -133,8 +133,18 @@ class AnswerAnalyzer:
     ) -> Outcome:
         card = self.card(question_id)
         analysis = analyze(Transcript.from_text(text), self.options(card, target_s))
-        outcome = Outcome(analysis, analysis.to_dict(), card)
+        outcome = self.coach(Outcome(analysis, analysis.to_dict(), card))
         return self.save(outcome, None, parent_id=parent_id) if save else outcome
+
+    def coach(self, outcome: Outcome) -> Outcome:
+        """Add the LLM coach's review (when switched on) and the interviewer's follow-up."""
+        from voicecoach.service.coach import follow_up, llm_review
+
+        report = dict(outcome.report)
+        if self.settings.coach == "llm":
+            report["llm"] = llm_review(self.settings, report, outcome.card)
+        report["follow_up"] = follow_up(report, outcome.card)
+        return Outcome(outcome.analysis, report, outcome.card, outcome.attempt_id)
 
     def save(
         self,

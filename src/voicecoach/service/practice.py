@@ -68,6 +68,15 @@ class Practice:
     def takes_dir(self) -> Path:
         return self.store.data_dir / "takes"
 
+    def update_settings(self, save: bool = False, **changes) -> None:
+        """Change settings for the session (and, with save, in the settings file)."""
+        from voicecoach.config import save_settings
+
+        self.settings = self.settings.replace(**changes)
+        self.analyzer.settings = self.settings
+        if save:
+            save_settings(self.settings)
+
     # -- startup
     def warm_up(self) -> list[str]:
         """Load the speech model and start the voice; returns one-line notes of what is off."""

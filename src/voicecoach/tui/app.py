@@ -3,6 +3,7 @@ audio devices, models or SQL directly, and blocking work runs in thread workers.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,12 @@ from textual.binding import Binding
 from voicecoach.errors import VoicecoachError
 from voicecoach.questions import Card
 from voicecoach.service.practice import Practice
-from voicecoach.tui.dialogs import NoMicrophoneScreen, RecoverTakeScreen, TypedAnswerScreen
+from voicecoach.tui.dialogs import (
+    LlmConsentScreen,
+    NoMicrophoneScreen,
+    RecoverTakeScreen,
+    TypedAnswerScreen,
+)
 from voicecoach.tui.feedback_screen import FeedbackScreen
 from voicecoach.tui.history_screen import HistoryScreen
 from voicecoach.tui.home import HomeScreen
@@ -44,10 +50,23 @@ class VoicecoachApp(App):
                 self.call_after_refresh(self.start_practice, card)
             except VoicecoachError as e:
                 self.notify(str(e), severity="error")
+        s = self.practice.settings
+        if s.coach == "llm" and not s.llm_consent:
+            from voicecoach.service.coach import PRIVACY_NOTICE, llm_where
+
+            notice = PRIVACY_NOTICE.format(where=llm_where(s))
+            self.push_screen(LlmConsentScreen(notice), self.consented)
         for take in self.practice.unfinished_takes()[:1]:
             self.push_screen(
                 RecoverTakeScreen(take), lambda choice, t=take: self.recover(t, choice)
             )
+
+    def consented(self, yes: bool | None) -> None:
+        if yes:
+            self.practice.update_settings(llm_consent=True, save=True)
+        else:
+            self.practice.update_settings(coach="local")  # for this session only
+            self.notify("The LLM coach is off for this session; feedback stays local.")
 
     # -- background start: the UI is usable while the model loads
     @work(thread=True, exit_on_error=False, group="warmup")
@@ -76,6 +95,16 @@ class VoicecoachApp(App):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def start_follow_up(self, card: Card, question: str, parent_id: int | None) -> None:
+        """Answer the interviewer's follow-up as a new take linked to the first."""
+        follow = dataclasses.replace(
+            card,
+            prompt=question,
+            title=f"Follow-up: {card.title}",
+            target_seconds=max(60, card.target_seconds // 2),
+        )
+        self.switch_screen(PracticeScreen(follow, parent_id))
 
     def next_question(self, current: Card | None) -> None:
         bank = self.practice.bank

@@ -90,3 +90,22 @@ class RecoverTakeScreen(ModalScreen[str]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "keep")
+
+
+class LlmConsentScreen(ModalScreen[bool]):
+    """Asked once, the first time the LLM coach is on: what leaves the machine, and to where."""
+
+    def __init__(self, notice: str) -> None:
+        super().__init__()
+        self.notice = notice
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Switch on the LLM coach?", classes="heading")
+            yield Static(self.notice)
+            yield Static("Local feedback always runs; the LLM adds a review beside it.")
+            yield Button("Yes, send transcripts", id="yes", variant="primary")
+            yield Button("No, keep everything local", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

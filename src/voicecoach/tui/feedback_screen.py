@@ -22,6 +22,7 @@ class FeedbackScreen(Screen):
     BINDINGS = [
         Binding("r", "retry", "Retry"),
         Binding("n", "next", "Next question"),
+        Binding("f", "follow_up", "Answer the follow-up"),
         Binding("p", "play", "Play my answer"),
         Binding("k", "skip", "Skip speech"),
         Binding("h", "history", "History"),
@@ -54,6 +55,11 @@ class FeedbackScreen(Screen):
                 yield Static(f"Note: {note}", classes="note")
             yield Static("Feedback", classes="heading")
             yield Static(feedback_text(r), id="feedback-text")
+            fu = r.get("follow_up")
+            if fu:
+                yield Static(
+                    f"Follow-up ({fu['source']}, F to answer it): {fu['question']}", id="follow-up"
+                )
             yield Static("Structure over time", classes="heading")
             yield Static(star_timeline(r["structure"]["sections"]), id="timeline")
             if r["structure"]["missing"]:
@@ -101,6 +107,14 @@ class FeedbackScreen(Screen):
         self.practice.stop_speaking()
         if self.card is not None:
             self.app.start_practice(self.card, parent_id=self.attempt_id, replace=True)  # type: ignore[attr-defined]
+
+    def action_follow_up(self) -> None:
+        fu = self.report.get("follow_up")
+        if not fu or self.card is None:
+            self.notify("No follow-up for this answer.", severity="warning")
+            return
+        self.practice.stop_speaking()
+        self.app.start_follow_up(self.card, fu["question"], self.attempt_id)  # type: ignore[attr-defined]
 
     def action_next(self) -> None:
         self.practice.stop_speaking()
