@@ -281,3 +281,70 @@ async def test_declining_consent_keeps_feedback_local(tmp_path, bank) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert practice.settings.coach == "local"
         assert practice.analyzer.settings.coach == "local"
+
+
+async def test_history_filter_compare_progress_and_delete(tmp_path, bank) -> None:
+    from textual.widgets import Input as TInput
+
+    from voicecoach.tui.history_screen import CompareScreen, ConfirmScreen, ProgressScreen
+
+    practice = make_practice(tmp_path, bank, settings=Settings(voice=False))
+    first = practice.analyze_text("We shipped late. The vendor kept missing deadlines.",
+                                  bank.get("missed-deadline")).attempt_id
+    practice.analyzer.analyze_text("We shipped late. I should have checked.", "missed-deadline",
+                                   parent_id=first)
+    practice.analyze_text("We disagreed in a review. I listened.", bank.get(
+        "code-review-disagreement"))
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        app.show_history()
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 3
+        app.screen.query_one(TInput).value = "conflict"
+        await pilot.pause(0.1)
+        assert table.row_count == 1
+        app.screen.query_one(TInput).value = "missed-deadline"
+        await pilot.pause(0.1)
+        assert table.row_count == 2
+        table.focus()
+        await pilot.press("c")  # newest take against its parent
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        assert "I should have checked" in text_of(app.screen, "#diff")
+        await pilot.press("escape")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await pilot.press("escape")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: table.row_count == 1)
+        assert practice.store.count() == 2
+
+
+async def test_review_shows_model_answer_and_plays_from_a_sentence(tmp_path, bank) -> None:
+    from voicecoach.tui.feedback_screen import SentencePicker
+
+    practice = make_practice(tmp_path, bank, settings=Settings(voice=False))
+    app = VoicecoachApp(practice, start_question="professional-failure")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen)
+                       and app.screen.state == "ready")
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        screen = app.screen
+        assert not screen.query_one("#model-answer").display
+        await pilot.press("m")
+        await pilot.pause(0.1)
+        assert screen.query_one("#model-answer").display
+        assert "Dependency Risk Framework" in text_of(screen, "#model-answer")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentencePicker))
+        await pilot.press("down", "enter")
+        second = screen.report["structure"]["sentences"][1]["start"]
+        await wait_for(pilot, lambda: len(practice.player.played) == 1)
+        assert practice.player.played[0] == practice.store.get(screen.attempt_id).audio_path
+        assert second > 0

@@ -34,6 +34,9 @@ def friendly_errors(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("voicecoach: interrupted", err=True)
             sys.exit(130)
+        except click.exceptions.Abort:
+            click.echo("\nvoicecoach: not confirmed; nothing changed", err=True)
+            sys.exit(1)
         except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as e:
@@ -280,13 +283,33 @@ def _card_text(card: Any) -> str:
 
 @main.command()
 @click.option("--question", "-q", "question_id", help="Only attempts at this question.")
+@click.option("--competency", help="Only questions probing this competency (part of its name).")
+@click.option("--since", help="Only attempts on or after this date (YYYY-MM-DD, UTC).")
+@click.option("--until", help="Only attempts before this date (YYYY-MM-DD, UTC).")
 @click.option("--limit", type=click.IntRange(min=1), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @friendly_errors
-def history(app: AppContext, question_id: str | None, limit: int | None, as_json: bool) -> None:
+def history(
+    app: AppContext,
+    question_id: str | None,
+    competency: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """List saved attempts, newest first."""
-    rows = app.store().list(question_id=question_id, limit=limit)
+    from voicecoach.service.review import question_ids_for
+
+    ids = question_ids_for(app.bank(), competency) if competency else None
+    rows = app.store().list(
+        question_id=question_id,
+        limit=limit,
+        since=_date(since),
+        until=_date(until),
+        question_ids=ids,
+    )
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2))
         return
@@ -360,3 +383,173 @@ def devices(app: AppContext, as_json: bool) -> None:
         mark = "*" if d.is_default else " "
         click.echo(f"{mark} {d.index:>3}  {d.name:<40} {d.channels} ch, {d.samplerate:.0f} Hz")
     click.echo(f"(* system default; settings input_device = {chosen!r})")
+
+
+def _date(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a date like 2026-11-25") from None
+
+
+@main.command()
+@click.option("--question", "-q", "question_id", help="Only attempts at this question.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@friendly_errors
+def progress(app: AppContext, question_id: str | None, as_json: bool) -> None:
+    """Trends per measure over time, and your own baseline beside the general ranges."""
+    from voicecoach.service.review import GENERAL, MEASURES, baseline, sparkline, trends
+
+    rows = app.store().list(question_id=question_id)
+    series = trends(rows)
+    base = baseline(rows)
+    if as_json:
+        click.echo(json.dumps({"trends": series, "baseline": base, "general": GENERAL}, indent=2))
+        return
+    if not rows:
+        click.echo("no attempts yet: practise first")
+        return
+    click.echo(f"{len(rows)} attempts, oldest to newest")
+    for m in MEASURES:
+        values = [v for _, v in series[m.key]]
+        if not values:
+            continue
+        click.echo(
+            f"  {m.label:<24} {sparkline(values[-40:]):<40}  first {values[0]:.1f}, "
+            f"last {values[-1]:.1f} {m.unit}"
+        )
+    if base["wpm"] is not None:
+        lo, hi = GENERAL["wpm"]
+        click.echo(
+            f"Your usual pace {base['wpm']:.0f} words/min (general range {lo:.0f}-{hi:.0f}); "
+            f"fillers {base['fillers_per_min']:.1f}/min (aim under "
+            f"{GENERAL['fillers_per_min'][1]:.0f}), from your last {base['attempts']} "
+            "spoken attempts"
+        )
+
+
+@main.command()
+@click.argument("before", type=int, required=False)
+@click.argument("after", type=int, required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@friendly_errors
+def compare(app: AppContext, before: int | None, after: int | None, as_json: bool) -> None:
+    """Compare two takes: a word-level diff and the change in each measure.
+
+    With one id, compares it with the previous take of the same question; with none, the newest
+    attempt with its previous take."""
+    from voicecoach.errors import StorageError
+    from voicecoach.service.review import MEASURES
+    from voicecoach.service.review import compare as compare_takes
+
+    store = app.store()
+    if after is None:
+        latest = before if before is not None else next((r.id for r in store.list(limit=1)), None)
+        if latest is None:
+            raise StorageError("no attempts yet")
+        prev = store.previous_take(latest)
+        if prev is None:
+            raise StorageError(f"attempt {latest} has no earlier take of the same question")
+        before, after = prev.id, latest
+    result = compare_takes(store.get(before), store.get(after))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    click.echo(click.style(f"Attempt {before} -> {after}", bold=True))
+    for m in MEASURES:
+        a, b = result.changes[m.key]
+        if a is None and b is None:
+            continue
+        delta = "" if a is None or b is None else f" ({b - a:+.2f})"
+        fa = "-" if a is None else f"{a:.2f}"
+        fb = "-" if b is None else f"{b:.2f}"
+        click.echo(f"  {m.label:<24} {fa:>8} -> {fb:<8}{delta}")
+    text = []
+    for op, words in result.diff:
+        if op == "=":
+            text.append(words)
+        elif op == "-":
+            text.append(click.style(f"[-{words}-]", fg="red"))
+        else:
+            text.append(click.style(f"{{+{words}+}}", fg="green"))
+    click.echo(" ".join(text))
+
+
+@main.command()
+@click.argument("attempt_id", type=int, required=False)
+@click.option("--all", "everything", is_flag=True, help="The whole history as one file.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_obj
+@friendly_errors
+def export(
+    app: AppContext, attempt_id: int | None, everything: bool, fmt: str, output: Path | None
+) -> None:
+    """Export an attempt (or --all) as Markdown for a coach, or JSON."""
+    from voicecoach.errors import VoicecoachError as _E
+    from voicecoach.service.review import (
+        all_attempts,
+        export_json,
+        export_markdown,
+        history_markdown,
+    )
+
+    if (attempt_id is None) == (not everything):
+        raise click.UsageError("give an attempt ID or --all")
+    store = app.store()
+    attempts = all_attempts(store) if everything else [store.get(attempt_id)]  # type: ignore[arg-type]
+    if fmt == "json":
+        text = export_json(attempts)
+    elif everything:
+        text = history_markdown(attempts, app.bank())
+    else:
+        text = export_markdown(attempts[0], app.bank())
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        tmp = output.with_name(output.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as e:
+        raise _E(f"{output}: cannot write ({e.strerror or e})") from None
+    click.echo(
+        f"wrote {output} ({len(attempts)} attempt{'s' if len(attempts) != 1 else ''})", err=True
+    )
+
+
+@main.command()
+@click.argument("attempt_id", type=int, required=False)
+@click.option("--all", "everything", is_flag=True, help="Delete every attempt and recording.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+@friendly_errors
+def delete(app: AppContext, attempt_id: int | None, everything: bool, yes: bool) -> None:
+    """Delete one attempt (its recording and rows), or --all."""
+    if (attempt_id is None) == (not everything):
+        raise click.UsageError("give an attempt ID or --all")
+    store = app.store()
+    if everything:
+        what = f"all {store.count()} attempts and their recordings"
+    else:
+        store.get(attempt_id)  # type: ignore[arg-type]  # an unknown id fails before asking
+        what = f"attempt {attempt_id} and its recording"
+    if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
+        click.echo("nothing deleted", err=True)
+        sys.exit(1)
+    if everything:
+        store.delete_all()
+    else:
+        store.delete(attempt_id)  # type: ignore[arg-type]
+    click.echo(f"deleted {what}", err=True)

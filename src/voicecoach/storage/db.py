@@ -10,7 +10,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,29 +19,47 @@ from typing import Any
 
 from voicecoach.errors import StorageError
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: attempts with their measures denormalised for fast lists and trends.
-    """
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY,
-        created_at TEXT NOT NULL,
-        question_id TEXT,
-        source TEXT NOT NULL,
-        duration_s REAL,
-        speaking_s REAL,
-        target_s REAL,
-        wpm REAL,
-        fillers_per_min REAL,
-        star_coverage REAL,
-        audio_path TEXT,
-        transcript_json TEXT NOT NULL,
-        report_json TEXT NOT NULL,
-        parent_id INTEGER REFERENCES attempts(id) ON DELETE SET NULL
-    );
-    CREATE INDEX attempts_created ON attempts(created_at);
-    CREATE INDEX attempts_question ON attempts(question_id, created_at);
-    """,
-)
+_NEGATIVE_SIGNALS = ("blame", "hedging")
+
+
+def signals_hit(report: dict[str, Any]) -> int:
+    """How many built-in signals came out the good way (present, or absent for blame/hedging)."""
+    return sum(
+        1
+        for name, sig in (report.get("signals") or {}).items()
+        if bool(sig.get("present")) != (name in _NEGATIVE_SIGNALS)
+    )
+
+
+def _m1_attempts(conn: sqlite3.Connection) -> None:
+    # Measures live in `attempts` for fast lists and trends; the large JSON documents live in
+    # their own table, so scanning attempts never reads them.
+    conn.execute("""
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            question_id TEXT,
+            source TEXT NOT NULL,
+            duration_s REAL,
+            speaking_s REAL,
+            target_s REAL,
+            wpm REAL,
+            fillers_per_min REAL,
+            star_coverage REAL,
+            signals_hit INTEGER,
+            audio_path TEXT,
+            parent_id INTEGER REFERENCES attempts(id) ON DELETE SET NULL
+        )""")
+    conn.execute("""
+        CREATE TABLE attempt_reports (
+            attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+            report_json TEXT NOT NULL
+        )""")
+    conn.execute("CREATE INDEX attempts_created ON attempts(created_at)")
+    conn.execute("CREATE INDEX attempts_question ON attempts(question_id, created_at)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m1_attempts,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -66,6 +84,7 @@ class AttemptSummary:
     wpm: float | None
     fillers_per_min: float | None
     star_coverage: float | None
+    signals_hit: int | None
     parent_id: int | None
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,7 +104,7 @@ class Attempt:
 
 _SUMMARY_COLS = (
     "id, created_at, question_id, source, duration_s, speaking_s, target_s, wpm, "
-    "fillers_per_min, star_coverage, parent_id"
+    "fillers_per_min, star_coverage, signals_hit, parent_id"
 )
 
 
@@ -145,8 +164,19 @@ class Store:
                 f"{self.db_path} was written by a newer voicecoach "
                 f"(schema {version}, this one knows {SCHEMA_VERSION})"
             )
-        for i in range(version, SCHEMA_VERSION):
-            conn.executescript(f"BEGIN; {MIGRATIONS[i]} PRAGMA user_version = {i + 1}; COMMIT;")
+        conn.isolation_level = None  # explicit transactions: one per migration, DDL included
+        try:
+            for i in range(version, SCHEMA_VERSION):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    MIGRATIONS[i](conn)
+                    conn.execute(f"PRAGMA user_version = {i + 1}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        finally:
+            conn.isolation_level = ""
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -195,19 +225,20 @@ class Store:
             pacing.get("fillers_per_min"),
             round(1 - len(missing) / 5, 2),
             final.name if final else None,
-            json.dumps(r.get("transcript", {})),
-            json.dumps(r),
             attempt.parent_id,
+            signals_hit(r),
         )
         try:
             with self._tx() as conn:
                 cur = conn.execute(
                     "INSERT INTO attempts (created_at, question_id, source, duration_s, "
                     "speaking_s, target_s, wpm, fillers_per_min, star_coverage, audio_path, "
-                    "transcript_json, report_json, parent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "parent_id, signals_hit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     row,
                 )
                 attempt_id = int(cur.lastrowid or 0)
+                conn.execute("INSERT INTO attempt_reports (attempt_id, report_json) VALUES (?, ?)",
+                             (attempt_id, json.dumps(r)))
                 if tmp is not None and final is not None:
                     os.replace(tmp, final)  # inside the transaction: a failed rename rolls back
         except BaseException:
@@ -220,26 +251,62 @@ class Store:
         return attempt_id
 
     def list(
-        self, question_id: str | None = None, limit: int | None = None, since: str | None = None
+        self,
+        question_id: str | None = None,
+        limit: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        question_ids: list[str] | None = None,
+        offset: int = 0,
     ) -> list[AttemptSummary]:
+        """Attempts, newest first. `since`/`until` are ISO dates or times (UTC)."""
         sql = f"SELECT {_SUMMARY_COLS} FROM attempts"
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if question_id:
             where.append("question_id = ?")
             args.append(question_id)
+        if question_ids is not None:
+            where.append(f"question_id IN ({','.join('?' * len(question_ids))})")
+            args.extend(question_ids)
         if since:
             where.append("created_at >= ?")
             args.append(since)
+        if until:
+            where.append("created_at < ?")
+            args.append(until)
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC, id DESC"
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return [AttemptSummary(**dict(row)) for row in self.conn.execute(sql, args)]
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
+
+    def previous_take(self, attempt_id: int) -> AttemptSummary | None:
+        """The take of the same question just before this one (its parent when linked)."""
+        cur = self.get(attempt_id).summary
+        if cur.parent_id is not None:
+            try:
+                return self.get(cur.parent_id).summary
+            except StorageError:
+                pass
+        if cur.question_id is None:
+            return None
+        row = self.conn.execute(
+            f"SELECT {_SUMMARY_COLS} FROM attempts WHERE question_id = ? AND "
+            "(created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC "
+            "LIMIT 1",
+            (cur.question_id, cur.created_at, cur.created_at, cur.id),
+        ).fetchone()
+        return AttemptSummary(**dict(row)) if row else None
 
     def get(self, attempt_id: int) -> Attempt:
         row = self.conn.execute(
-            f"SELECT {_SUMMARY_COLS}, audio_path, report_json FROM attempts WHERE id = ?",
+            f"SELECT {_SUMMARY_COLS}, audio_path, report_json FROM attempts "
+            "JOIN attempt_reports ON attempt_reports.attempt_id = attempts.id WHERE id = ?",
             (attempt_id,),
         ).fetchone()
         if row is None:
@@ -257,9 +324,21 @@ class Store:
             )
         }
 
+    def delete_all(self) -> int:
+        """Every attempt and recording; returns how many attempts there were."""
+        n = self.count()
+        with self._tx() as conn:
+            conn.execute("DELETE FROM attempt_reports")
+            conn.execute("DELETE FROM attempts")
+        for f in self.audio_dir.glob("*"):
+            if f.is_file():
+                f.unlink()
+        return n
+
     def delete(self, attempt_id: int) -> None:
         attempt = self.get(attempt_id)
         with self._tx() as conn:
+            conn.execute("DELETE FROM attempt_reports WHERE attempt_id = ?", (attempt_id,))
             conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         if attempt.audio_path is not None and attempt.audio_path.exists():
             attempt.audio_path.unlink()

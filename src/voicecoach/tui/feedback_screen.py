@@ -8,8 +8,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
 
 from voicecoach.errors import VoicecoachError
 from voicecoach.questions import Card
@@ -24,6 +25,8 @@ class FeedbackScreen(Screen):
         Binding("n", "next", "Next question"),
         Binding("f", "follow_up", "Answer the follow-up"),
         Binding("p", "play", "Play my answer"),
+        Binding("s", "play_from", "Play from a sentence"),
+        Binding("m", "model_answer", "Model answer"),
         Binding("k", "skip", "Skip speech"),
         Binding("h", "history", "History"),
         Binding("escape", "home", "Home"),
@@ -75,6 +78,13 @@ class FeedbackScreen(Screen):
             yield Static(signals_text(r), id="signals")
             yield Static("Transcript (fillers in red, pauses marked)", classes="heading")
             yield Static(transcript_text(r), id="transcript")
+            if self.card is not None:
+                yield Static("Model answer from the card", classes="heading model")
+                yield Static(
+                    "\n".join(f"{k.title()}: {v}" for k, v in self.card.model_answer.items()),
+                    id="model-answer",
+                    classes="model",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,9 +96,9 @@ class FeedbackScreen(Screen):
         self.post_message(SpeechDone("feedback", self.practice.say(text)))
 
     @work(thread=True, exit_on_error=False, group="speech")
-    def play(self) -> None:
+    def play(self, start_s: float = 0.0) -> None:
         try:
-            self.practice.play_attempt(self.attempt_id)
+            self.practice.play_attempt(self.attempt_id, start_s)
         except VoicecoachError as e:
             self.app.call_from_thread(self.notify, str(e), severity="warning")
         self.post_message(SpeechDone("playback", True))
@@ -102,6 +112,27 @@ class FeedbackScreen(Screen):
             return
         self.practice.stop_speaking()
         self.play()
+
+    def action_play_from(self) -> None:
+        sentences = [x for x in self.report["structure"]["sentences"] if x.get("start") is not None]
+        if self.attempt_id is None or not sentences:
+            self.notify("No recording to play.", severity="warning")
+            return
+
+        def chosen(start: float | None) -> None:
+            if start is not None:
+                self.practice.stop_speaking()
+                self.play(start)
+
+        self.app.push_screen(SentencePicker(sentences), chosen)
+
+    def action_model_answer(self) -> None:
+        if self.card is None:
+            self.notify("This attempt has no question card.", severity="warning")
+            return
+        self.toggle_class("-show-model")
+        if self.has_class("-show-model"):
+            self.query_one("#model-answer").scroll_visible()
 
     def action_retry(self) -> None:
         self.practice.stop_speaking()
@@ -127,3 +158,27 @@ class FeedbackScreen(Screen):
     def action_home(self) -> None:
         self.practice.stop_speaking()
         self.app.go_home()  # type: ignore[attr-defined]
+
+
+class SentencePicker(ModalScreen[float | None]):
+    """Choose the sentence to play the recording from."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, sentences: list[dict]) -> None:
+        super().__init__()
+        self.sentences = sentences
+
+    def compose(self) -> ComposeResult:
+        from voicecoach.analysis.feedback import mmss
+
+        yield OptionList(
+            *[
+                Option(f"{mmss(x['start'])}  {x['text']}", id=str(i))
+                for i, x in enumerate(self.sentences)
+            ],
+            id="sentences",
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(float(self.sentences[int(event.option.id or 0)]["start"]))
