@@ -20,6 +20,7 @@ async def wait_for(pilot, cond, timeout: float = 10.0) -> None:
 
     for _ in range(int(timeout / 0.05)):
         if cond():
+            await pilot.pause(0.05)  # a screen that just became current may still be composing
             return
         await pilot.pause(0.05)
     raise AssertionError("condition not met in time")
@@ -299,9 +300,10 @@ async def test_history_filter_compare_progress_and_delete(tmp_path, bank) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         app.show_history()
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                       and app.screen.query(DataTable))
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 3
+        await wait_for(pilot, lambda: table.row_count == 3)
         app.screen.query_one(TInput).value = "conflict"
         await pilot.pause(0.1)
         assert table.row_count == 1
@@ -313,14 +315,17 @@ async def test_history_filter_compare_progress_and_delete(tmp_path, bank) -> Non
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
         assert "I should have checked" in text_of(app.screen, "#diff")
         await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
         await pilot.press("g")
         await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen))
         await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#yes")
         await wait_for(pilot, lambda: table.row_count == 1)
         assert practice.store.count() == 2
+        await pilot.pause(0.2)
 
 
 async def test_review_shows_model_answer_and_plays_from_a_sentence(tmp_path, bank) -> None:
