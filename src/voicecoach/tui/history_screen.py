@@ -14,7 +14,7 @@ from voicecoach.errors import VoicecoachError
 from voicecoach.service.review import GENERAL, MEASURES, baseline, compare, trends
 from voicecoach.storage import AttemptSummary
 
-PAGE = 200  # rows fetched at a time; more arrive as the cursor reaches the end
+PAGE = 100  # rows fetched at a time (a few screens); more arrive as the cursor reaches the end
 
 
 class HistoryScreen(Screen):
