@@ -90,8 +90,9 @@ class FakeRecorder:
     lose_after: float | None = None
     fail_to_start = False
 
-    def __init__(self, path: Path, device=None) -> None:
+    def __init__(self, path: Path, device=None, tap=None) -> None:
         self.path = Path(path)
+        self.tap = tap
         self.device = MIC
         self._t0 = 0.0
         self.started = False
@@ -116,11 +117,10 @@ class FakeRecorder:
     def stop(self) -> Take:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         n = int(self.seconds * 16000)
-        sf.write(
-            self.path,
-            (np.random.default_rng(0).standard_normal(n) * 0.01).astype(np.float32),
-            16000,
-        )
+        audio = (np.random.default_rng(0).standard_normal(n) * 0.01).astype(np.float32)
+        sf.write(self.path, audio, 16000)
+        if self.tap is not None and n:
+            self.tap(audio[:, None], 16000)  # what a live listener would have heard
         return Take(self.path, self.seconds, 16000, MIC.name, self.lost)
 
 

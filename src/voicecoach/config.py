@@ -46,6 +46,7 @@ class Settings:
     auto_record: bool = False  # start recording when the question has been read
     silence_stop_s: float = 0.0  # stop after this much silence; 0: never
     max_answer_s: float = 600.0  # hard limit of one take
+    live_transcription: bool = True  # transcribe while recording: feedback right after the stop
     # Coach
     coach: str = "local"  # "local" or "llm"
     llm_model: str = "gpt-4o-mini"

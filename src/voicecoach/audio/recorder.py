@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,16 @@ class Take:
 
 
 class Recorder:
-    def __init__(self, path: Path, device: str | int | None = None, channels: int = 1) -> None:
+    def __init__(
+        self,
+        path: Path,
+        device: str | int | None = None,
+        channels: int = 1,
+        tap: Callable[[np.ndarray, int], None] | None = None,
+    ) -> None:
+        """`tap`, when given, receives every block (and the sample rate) from the writer thread,
+        after it is on disk: live transcription listens there, never in the audio callback."""
+        self.tap = tap
         self.path = Path(path)
         self._device_setting = device
         self.channels = channels
@@ -77,6 +87,12 @@ class Recorder:
                         break
                     fh.write(block)
                     self._frames += len(block)
+                    if self.tap is not None:
+                        try:
+                            self.tap(block, self.samplerate)
+                        except Exception:  # a failing listener must not lose the recording
+                            log.exception("the recording's listener failed; recording goes on")
+                            self.tap = None
                     if time.monotonic() - last_flush >= FLUSH_EVERY_S:
                         fh.flush()  # rewrites the header: the file is valid up to here
                         last_flush = time.monotonic()

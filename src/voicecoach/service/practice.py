@@ -22,6 +22,7 @@ from voicecoach.config import Settings
 from voicecoach.errors import AudioError, VoicecoachError
 from voicecoach.questions import Card, QuestionBank
 from voicecoach.service.analyzer import AnswerAnalyzer, Outcome, ProgressFn
+from voicecoach.service.live import LiveTranscription
 from voicecoach.speech.voice import Voice
 from voicecoach.storage import Store
 
@@ -60,9 +61,11 @@ class Practice:
     analyzer: AnswerAnalyzer
     voice: VoiceLike | None
     player: PlayerLike
-    make_recorder: Callable[[Path, str | int | None], RecorderLike]
+    # (take path, device setting, listener for recorded blocks) -> a recorder
+    make_recorder: Callable[..., RecorderLike]
     list_inputs: Callable[[], list[InputDevice]] = list_inputs
     notes: list[str] = field(default_factory=list)
+    _live: dict[Path, LiveTranscription] = field(default_factory=dict)
 
     @property
     def takes_dir(self) -> Path:
@@ -115,7 +118,14 @@ class Practice:
         return self.takes_dir / f"take-{datetime.now():%Y%m%d-%H%M%S-%f}.wav"
 
     def recorder(self) -> RecorderLike:
-        return self.make_recorder(self.new_take_path(), self.settings.input_device or None)
+        """A recorder for a new take; with live transcription on, the take is transcribed while
+        it is recorded, so feedback is ready as soon as the person stops."""
+        path = self.new_take_path()
+        tap = None
+        if self.settings.live_transcription:
+            live = self._live[path] = LiveTranscription(self.analyzer.transcriber)
+            tap = live.feed
+        return self.make_recorder(path, self.settings.input_device or None, tap)
 
     def unfinished_takes(self) -> list[Path]:
         """Takes left by a crash or a kill: recorded but never analysed."""
@@ -124,6 +134,9 @@ class Practice:
         return sorted(p for p in self.takes_dir.glob("take-*.wav") if p.stat().st_size > 44)
 
     def discard_take(self, path: Path) -> None:
+        live = self._live.pop(path, None)
+        if live is not None:
+            live.cancel()
         path.unlink(missing_ok=True)
 
     # -- analysis
@@ -131,8 +144,13 @@ class Practice:
         self, take: Path, card: Card | None, progress: ProgressFn, parent_id: int | None = None
     ) -> Outcome:
         """Transcribe and analyse a take, then move it into the history (saved whole or not)."""
-        audio = load_audio(take)
-        outcome = self.analyzer.analyze_audio(audio, card.id if card else None, None, progress)
+        live = self._live.pop(take, None)
+        transcript = live.finish() if live is not None else None
+        if transcript is not None:
+            outcome = self.analyzer.analyze_transcript(transcript, card.id if card else None)
+        else:  # a recovered take, or live transcription failed: transcribe the file
+            audio = load_audio(take)
+            outcome = self.analyzer.analyze_audio(audio, card.id if card else None, None, progress)
         return self.analyzer.save(outcome, take, move=True, parent_id=parent_id)
 
     def analyze_text(self, text: str, card: Card | None) -> Outcome:
@@ -157,7 +175,7 @@ def build_practice(
         analyzer,
         voice,
         Player(),
-        lambda path, device: Recorder(path, device),
+        lambda path, device, tap=None: Recorder(path, device, tap=tap),
     )
 
 

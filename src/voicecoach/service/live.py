@@ -1,0 +1,103 @@
+"""Live transcription of a take while it is recorded: the recorder's writer thread hands blocks
+over, a worker thread of its own commits phrases, and at the stop only the tail is left."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+
+import numpy as np
+
+from voicecoach.analysis.types import Span, Transcript
+from voicecoach.audio.vad import voiced_spans
+from voicecoach.speech.streaming import SAMPLE_RATE, StreamingTranscriber
+from voicecoach.speech.transcriber import Transcriber
+
+log = logging.getLogger(__name__)
+PROCESS_EVERY_S = 1.0
+
+
+class Resampler:
+    """Streaming linear resampling to 16 kHz mono that keeps its phase across blocks (Whisper's
+    log-mel front end needs nothing finer, and it costs nothing next to decoding)."""
+
+    def __init__(self, rate: int) -> None:
+        self.step = rate / SAMPLE_RATE  # input samples per output sample
+        self._pending = np.zeros(0, dtype=np.float32)  # input not yet fully used
+        self._pos = 0.0  # position of the next output sample within _pending
+
+    def __call__(self, block: np.ndarray) -> np.ndarray:
+        mono = block.mean(axis=1) if block.ndim == 2 else block
+        if self.step == 1.0:
+            return mono.astype(np.float32, copy=False)
+        data = np.concatenate([self._pending, mono.astype(np.float32, copy=False)])
+        n_out = int((len(data) - 1 - self._pos) // self.step) + 1 if len(data) > 1 else 0
+        if n_out <= 0:
+            self._pending = data
+            return np.zeros(0, dtype=np.float32)
+        where = self._pos + np.arange(n_out) * self.step
+        out = np.interp(where, np.arange(len(data)), data).astype(np.float32)
+        nxt = self._pos + n_out * self.step
+        keep = int(nxt)
+        self._pending, self._pos = data[keep:], nxt - keep
+        return out
+
+
+class LiveTranscription:
+    def __init__(self, transcriber: Transcriber) -> None:
+        self.stream = StreamingTranscriber(transcriber)
+        self._blocks: queue.Queue[np.ndarray | None] = queue.Queue()
+        self._voiced: list[Span] = []
+        self._thread = threading.Thread(target=self._run, name="live-transcription", daemon=True)
+        self._error: Exception | None = None
+        self._resample: Resampler | None = None
+        self._thread.start()
+
+    def feed(self, block: np.ndarray, rate: int) -> None:
+        """Called with each recorded block (any rate) from the recorder's writer thread."""
+        if self._resample is None:
+            self._resample = Resampler(rate)
+        self._blocks.put(self._resample(block))
+
+    def _run(self) -> None:
+        last = time.monotonic()
+        while True:
+            try:
+                block = self._blocks.get(timeout=0.2)
+            except queue.Empty:
+                block = np.zeros(0, dtype=np.float32)
+            if block is None:
+                return
+            if len(block):
+                self.stream.insert_audio(block)
+            if time.monotonic() - last >= PROCESS_EVERY_S:
+                last = time.monotonic()
+                try:
+                    self._absorb(self.stream.process())
+                except Exception as e:  # noted; the take is on disk and batch analysis remains
+                    log.exception("live transcription failed")
+                    self._error = e
+                    return
+
+    def _absorb(self, chunks) -> None:
+        for c in chunks:
+            self._voiced.extend(Span(round(s.start + c.start_s, 3), round(s.end + c.start_s, 3))
+                                for s in voiced_spans(c.samples))
+
+    def cancel(self) -> None:
+        self._blocks.put(None)
+
+    def finish(self) -> Transcript | None:
+        """Wait for the fed audio, decode the tail, and return the whole transcript; None when
+        live transcription failed (the caller then transcribes the file)."""
+        self._blocks.put(None)
+        self._thread.join()
+        if self._error is not None:
+            return None
+        before = len(self.stream.chunks)
+        chunks = self.stream.finish()
+        self._absorb(chunks[before:])
+        duration = chunks[-1].end_s if chunks else 0.0
+        return Transcript(tuple(self.stream.words), round(duration, 3), tuple(self._voiced))
