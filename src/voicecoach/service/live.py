@@ -16,7 +16,7 @@ from voicecoach.speech.streaming import SAMPLE_RATE, StreamingTranscriber
 from voicecoach.speech.transcriber import Transcriber
 
 log = logging.getLogger(__name__)
-PROCESS_EVERY_S = 1.0
+PROCESS_EVERY_S = 0.5
 
 
 class Resampler:

@@ -1,9 +1,11 @@
 """Transcribing while the person speaks, so feedback is ready within a second of the last word.
 
 Audio goes in as it is recorded (`insert_audio`); `process` commits a phrase once a pause closes
-it (or once the uncommitted audio grows too long, at its quietest point); `finish` decodes only
-the uncommitted tail. Like ufal/whisper_streaming, the feed is separate from the processing, so
-tests and benchmarks drive it from a file at any speed."""
+it and enough audio has gathered for Whisper to have context (short windows cost accuracy);
+`finish` decodes only what is left. When the speaker pauses, the pending audio is decoded ahead
+of time, so if the pause turns out to be the end of the answer, nothing is left to decode at the
+stop. Like ufal/whisper_streaming, the feed is separate from the processing, so tests and
+benchmarks drive it from a file at any speed."""
 
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from voicecoach.analysis.types import Word
 from voicecoach.speech.transcriber import SAMPLE_RATE, Transcriber
 
 CLOSING_PAUSE_S = 0.6  # a silence this long ends a phrase
-SETTLE_S = 0.8  # the pause must end this long before the newest audio (speech may resume)
-MAX_UNCOMMITTED_S = 10.0  # past this, cut at the quietest moment: the tail stays short
-MIN_CHUNK_S = 1.5
+MIN_COMMIT_S = 14.0  # commit closed phrases once this much audio has gathered
+MAX_PENDING_S = 28.0  # past this, cut at the longest short pause (or the quietest moment)
+SPECULATE_AFTER_S = 0.5  # trailing silence after which the pending audio is decoded ahead
+SPECULATE_EVERY_S = 2.5  # and, while speech goes on, each time this much more has come
 
 
 @dataclass
@@ -34,17 +37,25 @@ class Chunk:
         return self.start_s + len(self.samples) / SAMPLE_RATE
 
 
+def speech_regions(audio: np.ndarray, min_silence_s: float = CLOSING_PAUSE_S) -> list[dict]:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if len(audio) < SAMPLE_RATE // 10:
+        return []
+    return get_speech_timestamps(
+        audio, VadOptions(min_silence_duration_ms=int(min_silence_s * 1000), speech_pad_ms=100),
+        sampling_rate=SAMPLE_RATE)
+
+
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber) -> None:
         self.transcriber = transcriber
         self._buffer = np.zeros(0, dtype=np.float32)
         self._committed_s = 0.0
-        self._lock = threading.Lock()  # insert_audio may run on another thread than process
+        self._lock = threading.Lock()  # insert_audio runs on another thread than process
+        self._spec: tuple[int, list[Word]] | None = None  # (samples decoded, words) ahead of time
         self.chunks: list[Chunk] = []
-
-    @property
-    def committed_s(self) -> float:
-        return self._committed_s
+        self.decoded_s = 0.0  # audio decoded in all, speculation included (for benchmarks)
 
     @property
     def pending_s(self) -> float:
@@ -56,59 +67,100 @@ class StreamingTranscriber:
             self._buffer = np.concatenate([self._buffer, samples.astype(np.float32, copy=False)])
 
     def process(self) -> list[Chunk]:
-        """Commit every phrase that a pause has closed; returns the newly committed chunks."""
+        """Commit closed phrases; decode ahead when the speaker pauses. Returns new chunks."""
+        with self._lock:
+            audio = self._buffer
+        n = len(audio)
+        regions = speech_regions(audio)
         new = []
-        while (cut := self._cut_point()) is not None:
+        cut = self._cut_point(audio, regions)
+        if cut is not None:
             new.append(self._commit(cut))
+            with self._lock:
+                audio = self._buffer
+            n = len(audio)
+            regions = speech_regions(audio)
+        if regions:
+            end = regions[-1]["end"]
+            covered = self._spec[0] if self._spec is not None else 0
+            paused = n - end >= SPECULATE_AFTER_S * SAMPLE_RATE and covered < end
+            if paused or end - covered >= SPECULATE_EVERY_S * SAMPLE_RATE:
+                self._spec = (n, self._decode(audio[:n], self._committed_s))
         return new
 
     def finish(self) -> list[Chunk]:
-        """Decode what is left; returns every chunk of the recording, in order."""
-        self.process()
-        if len(self._buffer):
-            self._commit(len(self._buffer))
+        """Decode what is left (nothing, when the last pause was decoded ahead); returns every
+        chunk of the recording, in order."""
+        with self._lock:
+            audio = self._buffer
+        if len(audio):
+            spec = self._spec
+            regions = speech_regions(audio)
+            if spec is None:
+                self._commit(len(audio))
+            elif not regions or regions[-1]["end"] <= spec[0]:
+                self._commit(len(audio), words=spec[1])  # no speech since: reuse it all
+            else:
+                # Keep what was decoded ahead up to its last safe word; decode only the rest.
+                edge = self._committed_s + spec[0] / SAMPLE_RATE - 0.5
+                kept = [w for w in spec[1] if (w.end or 0.0) <= edge]
+                start = (kept[-1].end or 0.0) + 0.02 if kept else self._committed_s
+                at = max(0, int((start - self._committed_s) * SAMPLE_RATE))
+                rest = self._decode(audio[at:], self._committed_s + at / SAMPLE_RATE)
+                self._commit(len(audio), words=kept + rest)
         return self.chunks
 
     @property
     def words(self) -> list[Word]:
         return [w for c in self.chunks for w in c.words]
 
-    def _commit(self, cut: int) -> Chunk:
+    def _decode(self, piece: np.ndarray, offset_s: float) -> list[Word]:
+        out = self._segments(piece, offset_s)
+        # Whisper sometimes ends a window after its first sentence and skips the rest; speech
+        # that no word covers is decoded again on its own.
+        for r in speech_regions(piece):
+            a, b = offset_s + r["start"] / SAMPLE_RATE, offset_s + r["end"] / SAMPLE_RATE
+            if b - a >= 1.0 and not any(w.end > a and w.start < b for w in out):  # type: ignore[operator]
+                out.extend(self._segments(piece[r["start"] : r["end"]], a))
+        out.sort(key=lambda w: w.start or 0.0)
+        return out
+
+    def _segments(self, piece: np.ndarray, offset_s: float) -> list[Word]:
+        out: list[Word] = []
+        for words, _, _ in self.transcriber.segments(piece, offset_s=offset_s):
+            out.extend(words)
+        self.decoded_s += len(piece) / SAMPLE_RATE
+        return out
+
+    def _commit(self, cut: int, words: list[Word] | None = None) -> Chunk:
         with self._lock:
             piece, self._buffer = self._buffer[:cut], self._buffer[cut:]
         chunk = Chunk(self._committed_s, piece)
-        for words, _, _ in self.transcriber.segments(piece, offset_s=self._committed_s):
-            chunk.words.extend(words)
+        chunk.words = words if words is not None else self._decode(piece, self._committed_s)
         self._committed_s = chunk.end_s
+        self._spec = None
         self.chunks.append(chunk)
         return chunk
 
-    def _cut_point(self) -> int | None:
+    def _cut_point(self, audio: np.ndarray, regions: list[dict]) -> int | None:
         """Where to end the next chunk (a sample index into the buffer), or None to wait."""
-        with self._lock:
-            audio = self._buffer
         n = len(audio)
-        if n < MIN_CHUNK_S * SAMPLE_RATE:
-            return None
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-        speech = get_speech_timestamps(
-            audio, VadOptions(min_silence_duration_ms=int(CLOSING_PAUSE_S * 1000),
-                              speech_pad_ms=100), sampling_rate=SAMPLE_RATE)
-        settled = n - int(SETTLE_S * SAMPLE_RATE)
-        if not speech:
+        if not regions:
             # Silence only: let it go once it is long, so the buffer never grows without bound.
-            return n if n > MAX_UNCOMMITTED_S * SAMPLE_RATE else None
-        # Gaps between speech, closed (the next speech already started) or trailing and settled.
-        gaps = [(a["end"], b["start"]) for a, b in zip(speech, speech[1:])]
-        if speech[-1]["end"] <= settled:
-            gaps.append((speech[-1]["end"], n))
-        gaps = [(a, b) for a, b in gaps if a >= MIN_CHUNK_S * SAMPLE_RATE]
-        if gaps:
-            a, b = gaps[-1]
-            return (a + b) // 2 if b < n else a + (b - a) // 2
-        if n > MAX_UNCOMMITTED_S * SAMPLE_RATE:
-            return _quietest(audio, lo=n // 2, hi=n - int(0.5 * SAMPLE_RATE))
+            return n if n > MAX_PENDING_S * SAMPLE_RATE else None
+        gaps = [(a["end"], b["start"]) for a, b in zip(regions, regions[1:])]
+        closed = [(a, b) for a, b in gaps if a >= MIN_COMMIT_S * SAMPLE_RATE]
+        if closed:
+            a, b = closed[-1]
+            return (a + b) // 2
+        if n > MAX_PENDING_S * SAMPLE_RATE:
+            short = speech_regions(audio, min_silence_s=0.2)
+            inner = [(a["end"], b["start"]) for a, b in zip(short, short[1:])
+                     if a["end"] >= n // 3]
+            if inner:
+                a, b = max(inner, key=lambda g: g[1] - g[0])
+                return (a + b) // 2
+            return _quietest(audio, lo=n // 2, hi=n - SAMPLE_RATE // 2)
         return None
 
 
