@@ -208,6 +208,8 @@ def _hedging(a: Analysis) -> Point | None:
 
 
 def _fillers(a: Analysis) -> Point | None:
+    from voicecoach.analysis.pacing import filler_burst, speaking_bounds
+
     rate = a.fillers_per_min
     if rate is None or rate < FILLERS_PER_MIN_HIGH:
         return None
@@ -215,11 +217,23 @@ def _fillers(a: Analysis) -> Point | None:
     for f in a.fillers:
         kinds[f.text] = kinds.get(f.text, 0) + 1
     top = ", ".join(f'"{k}" {n}x' for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:3])
+    n = len(a.fillers)
+    inferred = sum(1 for f in a.fillers if f.source == "audio")
+    heard = f", {inferred} of them inferred from the audio" if inferred else ""
+    burst = filler_burst(a.fillers, speaking_bounds(a.transcript))
+    where = f"; {burst.count} of them in {burst.where}" if burst else ""
+    spoken = "Replace fillers with short silent pauses"
+    if burst and burst.where.startswith("the last"):
+        spoken += ", especially near the end"
+    elif burst and burst.where.startswith("the first"):
+        spoken += ", especially at the start"
     return Point(
         "fillers",
-        f"Fewer fillers: {len(a.fillers)} in all ({rate:.0f} a minute; {top}). "
-        "A short silent pause sounds more confident.",
-        "Replace fillers with short silent pauses.",
+        f"Fewer fillers: {n} filler{'s' if n != 1 else ''}{heard} ({rate:.0f} a minute; {top})"
+        f"{where}. A short silent pause sounds more confident.",
+        spoken + ".",
+        None,
+        burst.start if burst else None,
     )
 
 

@@ -1,4 +1,9 @@
-"""Pace, pauses and fillers from word timings (and voiced spans from the audio when known)."""
+"""Pace, pauses and fillers from word timings (and voiced spans from the audio when known).
+
+Fillers come from the transcript, and also from a second look at the audio (speech/fillers.py):
+Whisper leaves most hesitations out of its text, so the engine listens again where they hide and
+adds what it hears as `AudioFiller` words. Those are told apart here by their `source`, so a report
+can say how many fillers the transcript had and how many were inferred from the audio."""
 
 from __future__ import annotations
 
@@ -31,6 +36,20 @@ HESITATIONS = frozenset(
         "eh",
     ]
 )
+# Hesitations of one kind sound alike and are spelled many ways; a filler's kind is what a
+# person would count ("3 um, 2 uh"), and what accuracy is scored on.
+_KINDS = {
+    "um": ("um", "umm", "ummm", "uhm", "erm"),
+    "uh": ("uh", "uhh", "er", "err", "ah", "ahh", "eh"),
+    "hm": ("hm", "hmm", "hmmm", "mm", "mmm", "mhm"),
+}
+_KIND_OF = {spelling: kind for kind, spellings in _KINDS.items() for spelling in spellings}
+_KIND_OF.update({"yknow": "you know", "y'know": "you know", "ya know": "you know"})
+# Whisper stacks the repeats of a decoding loop on one instant ("uh uh uh" all at 5.54 s): a
+# hesitation of the previous one's kind, shorter than this, that starts this soon after the
+# previous one ended is a repeat. ("uh, um, uh" stacked alike is kept: a loop repeats itself.)
+STACKED_S = (0.1, 0.1)
+
 # Discourse fillers: fillers in most spoken uses, but not always (checked by context below).
 DISCOURSE = (
     "you know",
@@ -94,13 +113,35 @@ _KIND_DETERMINERS = frozenset(
 )
 
 
+def filler_kind(text: str) -> str:
+    """The kind of a filler: "um", "uh" (uh/er/ah), "hm" (hm/mm), or the phrase itself."""
+    t = " ".join(norm(p) for p in text.split())
+    return _KIND_OF.get(t, t)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioFiller(Word):
+    """A hesitation heard in the audio by a second look, not written in the recognizer's
+    transcript (which leaves most of them out)."""
+
+    source: str = "audio"
+
+
+def word_source(word: Word) -> str:
+    return getattr(word, "source", "transcript")
+
+
 @dataclass(frozen=True, slots=True)
 class Filler:
     text: str
     start: float | None
     end: float | None
     word_index: int
-    source: str = "transcript"
+    source: str = "transcript"  # "transcript" | "audio" (inferred from the audio)
+
+    @property
+    def kind(self) -> str:
+        return filler_kind(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +162,13 @@ def find_fillers(words: Sequence[Word]) -> list[Filler]:
     while i < len(toks):
         tok = toks[i]
         prev = toks[i - 1] if i else ""
+        if tok in _KIND_OF and _KIND_OF[tok] == "you know":  # "yknow" as one word
+            found.append(Filler("you know", words[i].start, words[i].end, i, word_source(words[i])))
+            i += 1
+            continue
         if tok in HESITATIONS:
-            found.append(Filler(tok, words[i].start, words[i].end, i))
+            if not _stacked_repeat(words, toks, i):
+                found.append(Filler(tok, words[i].start, words[i].end, i, word_source(words[i])))
             i += 1
             continue
         matched = False
@@ -151,6 +197,21 @@ def find_fillers(words: Sequence[Word]) -> list[Filler]:
     return found
 
 
+def _stacked_repeat(words: Sequence[Word], toks: Sequence[str], i: int) -> bool:
+    """A hesitation stacked at the instant the previous one ended: a decoding loop, not speech."""
+    if (
+        i == 0
+        or toks[i - 1] not in HESITATIONS
+        or _KIND_OF.get(toks[i - 1]) != _KIND_OF.get(toks[i])
+    ):
+        return False
+    w, prev = words[i], words[i - 1]
+    if not (w.timed and prev.timed):
+        return False
+    short_s, near_s = STACKED_S
+    return w.end - w.start < short_s and w.start - prev.end < near_s  # type: ignore[operator]
+
+
 def _like_is_filler(words: Sequence[Word], toks: Sequence[str], i: int) -> bool:
     prev = toks[i - 1] if i else ""
     # Set off by commas or at the start of a clause, "like" is almost always a filler in speech.
@@ -172,12 +233,30 @@ def speech_bounds(words: Sequence[Word]) -> tuple[float, float] | None:
     return timed[0].start, timed[-1].end  # type: ignore[return-value]
 
 
+def speaking_bounds(transcript: Transcript) -> tuple[float, float] | None:
+    """From the first to the last sound of the answer.
+
+    Without voiced spans: the first word's start and the last word's end. With them: the start
+    of the voiced span the speech begins in (Whisper's first word often starts early, swallowing
+    the silence before it, or late, after a hesitation it left out), and the last word's end
+    unless the audio fell silent before it (the VAD holds on past the end of speech; word ends
+    are tight)."""
+    bounds = speech_bounds([w for w in transcript.words if norm(w.text)])
+    if bounds is None or not transcript.voiced:
+        return bounds
+    first, last = bounds
+    voiced = sorted(transcript.voiced, key=lambda s: s.start)
+    lo = next((v.start for v in voiced if v.end > first), first)
+    hi = min(last, next((v.end for v in reversed(voiced) if v.start < last), last))
+    return (lo, hi) if hi > lo else bounds
+
+
 def silences(transcript: Transcript, min_s: float) -> list[Span]:
-    """Stretches of silence of at least `min_s` between the first and the last word.
+    """Stretches of silence of at least `min_s` between the first and the last sound of speech.
 
     From the voiced spans when the audio layer measured them (word timestamps absorb silence);
     otherwise from gaps between words."""
-    bounds = speech_bounds(transcript.words)
+    bounds = speaking_bounds(transcript)
     if bounds is None:
         return []
     lo, hi = bounds
@@ -188,8 +267,10 @@ def silences(transcript: Transcript, min_s: float) -> list[Span]:
         for v in voiced:
             if v.end <= cursor:
                 continue
+            if v.start >= hi:
+                break
             if v.start > cursor:
-                gaps.append(Span(cursor, min(v.start, hi)))
+                gaps.append(Span(cursor, v.start))
             cursor = max(cursor, v.end)
             if cursor >= hi:
                 break
@@ -222,7 +303,7 @@ def find_pauses(transcript: Transcript, min_s: float) -> list[Pause]:
 
 @dataclass(frozen=True, slots=True)
 class Pace:
-    wpm: float | None  # words over the time from the first to the last word
+    wpm: float | None  # words over the time from the first to the last sound of speech
     articulation_wpm: float | None  # words over the time actually speaking (pauses removed)
     windows: tuple[tuple[float, float], ...]  # (window start, wpm) per window
 
@@ -233,24 +314,87 @@ def measure_pace(
     window_s: float = 15.0,
     short_gap_s: float = 0.25,
 ) -> Pace:
+    """Words a minute over the whole answer (`wpm`) and over the time spent speaking
+    (`articulation_wpm`: silences of at least `short_gap_s` removed; with voiced spans, every gap
+    between them, as the VAD only splits at silences that long).
+
+    Words are counted without hesitations ("um", "uh"): they are fillers, not words, and finding
+    more of them must not change the pace."""
     words = [w for w in transcript.words if w.timed and norm(w.text)]
-    bounds = speech_bounds(words)
-    if bounds is None or len(words) < 2:
+    counted = [w for w in words if norm(w.text) not in HESITATIONS]
+    bounds = speaking_bounds(Transcript(tuple(words), transcript.duration_s, transcript.voiced))
+    if bounds is None or len(counted) < 2:
         return Pace(None, None, ())
     lo, hi = bounds
     elapsed = hi - lo
     if elapsed <= 0:
         return Pace(None, None, ())
-    wpm = len(words) / elapsed * 60
-    silent = sum(p.duration for p in silences(transcript, short_gap_s))
+    wpm = len(counted) / elapsed * 60
+    min_gap = 0.0 if transcript.voiced else short_gap_s
+    silent = sum(p.duration for p in silences(transcript, min_gap))
     speaking = max(elapsed - silent, 1e-6)
-    articulation = len(words) / speaking * 60
+    articulation = len(counted) / speaking * 60
     windows = []
     t = lo
     while t < hi:
-        n = sum(1 for w in words if t <= w.start < t + window_s)  # type: ignore[operator]
+        n = sum(1 for w in counted if t <= max(w.start, lo) < t + window_s)  # type: ignore[type-var]
         span = min(window_s, hi - t)
         if span >= window_s / 3:  # a short tail window would give a wild rate
             windows.append((round(t - lo, 2), round(n / span * 60, 1)))
         t += window_s
     return Pace(round(wpm, 1), round(articulation, 1), tuple(windows))
+
+
+@dataclass(frozen=True, slots=True)
+class Burst:
+    """A stretch of the answer holding far more than its share of the fillers."""
+
+    count: int
+    start: float  # seconds from the start of the audio
+    end: float
+    where: str  # "the first 30 s" | "the last 30 s" | "1:10-1:40"
+
+
+def filler_burst(
+    fillers: Sequence[Filler],
+    bounds: tuple[float, float] | None,
+    window_s: float | None = None,
+    min_count: int = 3,
+) -> Burst | None:
+    """The window with the most fillers, when it holds at least `min_count` of them, at least
+    half of them all, and at least 1.5 times its share of the answer's time. The window is 30 s
+    (15 s for answers under 75 s)."""
+    times = sorted(f.start for f in fillers if f.start is not None)
+    if bounds is None or len(times) < min_count:
+        return None
+    lo, hi = bounds
+    elapsed = hi - lo
+    window = window_s or (30.0 if elapsed >= 75 else 15.0)
+    if elapsed <= window * 1.5:
+        return None
+    best, best_start = 0, lo
+    for t in times:  # windows starting at each filler (clipped to the answer) cover every best
+        start = min(max(lo, t), hi - window)
+        n = sum(1 for u in times if start <= u < start + window + 1e-9)
+        if n > best:
+            best, best_start = n, start
+    share = window / elapsed
+    if best < min_count or best < len(times) / 2 or best / len(times) < 1.5 * share:
+        return None
+    end = best_start + window
+    slack = window / 3
+    if hi - end <= slack:
+        best_start, end = hi - window, hi
+        where = f"the last {window:.0f} s"
+    elif best_start - lo <= slack:
+        best_start, end = lo, lo + window
+        where = f"the first {window:.0f} s"
+    else:
+        where = f"{_mmss(best_start - lo)}-{_mmss(end - lo)}"
+    n = sum(1 for u in times if best_start <= u <= end)
+    return Burst(n, round(best_start, 2), round(end, 2), where)
+
+
+def _mmss(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"

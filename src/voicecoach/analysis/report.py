@@ -179,9 +179,18 @@ def report_dict(a: Analysis) -> dict[str, Any]:
                 for p in a.pauses
             ],
             "fillers": [
-                {"text": f.text, "start": _r(f.start), "end": _r(f.end), "source": f.source}
+                {
+                    "text": f.text,
+                    "kind": f.kind,
+                    "start": _r(f.start),
+                    "end": _r(f.end),
+                    "source": f.source,
+                }
                 for f in a.fillers
             ],
+            # How many the recognizer wrote, and how many a second listen inferred from the audio.
+            "fillers_from_transcript": sum(1 for f in a.fillers if f.source != "audio"),
+            "fillers_from_audio": sum(1 for f in a.fillers if f.source == "audio"),
             "fillers_per_min": a.fillers_per_min,
         },
         "structure": {

@@ -9,13 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from voicecoach.analysis import AnalysisOptions, Transcript, analyze
+from voicecoach.analysis import AnalysisOptions, Transcript, Word, analyze
 from voicecoach.analysis.report import Analysis
 from voicecoach.audio.files import SAMPLE_RATE, Audio, load_audio
 from voicecoach.audio.vad import voiced_spans
 from voicecoach.config import Settings
 from voicecoach.errors import AudioError
 from voicecoach.questions import Card, QuestionBank
+from voicecoach.speech.fillers import listen_for_fillers, merge
 from voicecoach.speech.transcriber import Transcriber
 from voicecoach.storage import NewAttempt, Store
 
@@ -61,19 +62,28 @@ class AnswerAnalyzer:
         )
 
     def transcribe(self, samples: np.ndarray, progress: ProgressFn = _quiet) -> Transcript:
-        """Words from the recognizer plus voiced spans measured from the audio itself."""
+        """Words from the recognizer plus voiced spans measured from the audio itself, and the
+        hesitations the recognizer left out, found by a second listen where they hide
+        (speech/fillers.py; marked as inferred from the audio)."""
         duration = len(samples) / SAMPLE_RATE
         if not self.transcriber.loaded:
             progress("loading the speech model")
             self.transcriber.load()
         progress(f"transcribing {duration:.0f} s of audio")
-        words = []
+        words: list[Word] = []
         for seg_words, _, _ in self.transcriber.segments(samples):
             words.extend(seg_words)
             progress(f"transcribing: {seg_words[-1].end:.0f} of {duration:.0f} s")
-        voiced = voiced_spans(samples)
+        lang, prob = self.transcriber.language  # before the filler pass decodes again
+        # Pace and pauses are measured from these edges. Silero holds a span open ~0.1 s past
+        # the end of speech, so: little padding, and splits at 150 ms of silence, which makes
+        # the gaps it reports match the silences of 250 ms and more that articulation leaves out
+        # (measured: devtools/eval_pacing).
+        voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
+        if words and lang == "en":
+            progress("listening for fillers")
+            words = merge(words, listen_for_fillers(self.transcriber, samples, words, voiced).found)
         notes = list(self.transcriber.notes)
-        lang, prob = self.transcriber.language
         if lang != "en" and prob > 0.5:
             notes.append(f"the speech sounds like '{lang}', not English; feedback assumes English")
         heard = sum(s.duration for s in voiced)
@@ -100,6 +110,19 @@ class AnswerAnalyzer:
     ) -> Outcome:
         card = self.card(question_id)  # an unknown id fails before any slow work
         transcript = self.transcribe(audio.samples, progress)
+        analysis = analyze(transcript, self.options(card, target_s))
+        return self.coach(Outcome(analysis, analysis.to_dict(), card))
+
+    def analyze_transcript(self, transcript: Transcript, question_id: str | None = None,
+                           target_s: float | None = None) -> Outcome:
+        """Analyse words already recognised (live, while the person spoke)."""
+        card = self.card(question_id)
+        if not transcript.words:
+            heard = sum(s.duration for s in transcript.voiced)
+            note = (f"{heard:.0f} s of sound was heard but no English words were recognised"
+                    if heard >= 1.0 else "no speech was heard in the recording")
+            transcript = Transcript(transcript.words, transcript.duration_s, transcript.voiced,
+                                    (*transcript.notes, note))
         analysis = analyze(transcript, self.options(card, target_s))
         return self.coach(Outcome(analysis, analysis.to_dict(), card))
 

@@ -32,6 +32,7 @@ HALLUCINATION = re.compile(
     re.IGNORECASE,
 )
 UNSURE_LOGPROB = -0.6
+WINDOW_S = 30.0  # what the model hears at once
 
 
 def default_model_path() -> Path:
@@ -179,6 +180,71 @@ class Transcriber:
             ]
             if words:
                 yield words, float(seg.avg_logprob), float(seg.no_speech_prob)
+
+    def window_words(self, samples: np.ndarray, initial_prompt: str | None = None) -> list[Word]:
+        """Recognise at most WINDOW_S of audio with one encoder pass: no VAD, no timestamp
+        tokens, word times from the alignment heads. For short second listens (speech/fillers.py):
+        `segments` re-encodes a whole 30 s window for the tail after the last word, which doubles
+        the cost of a short clip. Times are from the start of `samples`."""
+        model = self.load()
+        lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
+        audio = np.concatenate([lead, samples.astype(np.float32, copy=False)])
+        if len(audio) > WINDOW_S * SAMPLE_RATE:
+            raise ValueError(f"window_words takes at most {WINDOW_S:.0f} s of audio")
+        try:
+            return self._window_words(model, audio, initial_prompt)
+        except (AttributeError, TypeError) as e:  # faster-whisper internals moved: the slow way
+            log.warning("single-window decoding unavailable (%s); using transcribe", e)
+            return [
+                w for ws, _, _ in self.segments(samples, initial_prompt=initial_prompt) for w in ws
+            ]
+
+    def _window_words(self, model, audio: np.ndarray, initial_prompt: str | None) -> list[Word]:
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        features = model.feature_extractor(audio)
+        frames = min(features.shape[-1] - 1, model.feature_extractor.nb_max_frames)
+        if frames <= 0:
+            return []
+        encoded = model.encode(pad_or_trim(features[:, :frames]))
+        tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
+        )
+        previous = tokenizer.encode(" " + initial_prompt.strip()) if initial_prompt else []
+        prompt = model.get_prompt(tokenizer, previous, without_timestamps=True)
+        result = model.model.generate(
+            encoded,
+            [prompt],
+            beam_size=self.beam_size,
+            max_length=model.max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        if not tokens or (result.no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOW_LOGPROB):
+            return []
+        words: list[Word] = []
+        for w in model.find_alignment(tokenizer, [tokens], encoded, frames)[0]:
+            text = w["word"].strip()
+            if words and text and not any(c.isalnum() for c in text):  # "," after a word
+                words[-1] = Word(
+                    words[-1].text + text, words[-1].start, words[-1].end, words[-1].probability
+                )
+            elif text:
+                words.append(
+                    Word(
+                        text,
+                        round(max(float(w["start"]) - LEAD_IN_S, 0.0), 3),
+                        round(max(float(w["end"]) - LEAD_IN_S, 0.0), 3),
+                        float(w["probability"]),
+                    )
+                )
+        return words
 
     def transcribe(self, samples: np.ndarray) -> Recognition:
         """The whole recording at once (the segments, collected)."""
