@@ -12,9 +12,12 @@ from voicecoach.errors import StorageError
 from voicecoach.storage import NewAttempt, Store
 from voicecoach.storage.db import SCHEMA_VERSION
 
-REPORT = {"timing": {"speaking_s": 61.0, "target_s": 90}, "pacing": {"wpm": 150.0,
-          "fillers_per_min": 2.0}, "structure": {"missing": ["task"]},
-          "transcript": {"text": "hello", "words": []}}
+REPORT = {
+    "timing": {"speaking_s": 61.0, "target_s": 90},
+    "pacing": {"wpm": 150.0, "fillers_per_min": 2.0},
+    "structure": {"missing": ["task"]},
+    "transcript": {"text": "hello", "words": []},
+}
 
 
 def test_save_list_get_delete(tmp_path: Path) -> None:

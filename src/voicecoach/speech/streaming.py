@@ -101,14 +101,29 @@ class StreamingTranscriber:
             elif not regions or regions[-1]["end"] <= spec[0]:
                 self._commit(len(audio), words=spec[1])  # no speech since: reuse it all
             else:
-                # Keep what was decoded ahead up to its last safe word; decode only the rest.
-                edge = self._committed_s + spec[0] / SAMPLE_RATE - 0.5
-                kept = [w for w in spec[1] if (w.end or 0.0) <= edge]
-                start = (kept[-1].end or 0.0) + 0.02 if kept else self._committed_s
-                at = max(0, int((start - self._committed_s) * SAMPLE_RATE))
-                rest = self._decode(audio[at:], self._committed_s + at / SAMPLE_RATE)
-                self._commit(len(audio), words=kept + rest)
+                self._commit(len(audio), words=self._finish_after(audio, spec))
         return self.chunks
+
+    def _finish_after(self, audio: np.ndarray, spec: tuple[int, list[Word]]) -> list[Word]:
+        """Words for the pending audio when speech went on after the last decode ahead: keep
+        the words before the last pause that decode covered, decode only from that pause on."""
+        short = speech_regions(audio, min_silence_s=0.3)
+        pauses = [(a["end"] + b["start"]) // 2 for a, b in zip(short, short[1:])
+                  if b["start"] <= spec[0] - int(0.3 * SAMPLE_RATE)]
+        if not pauses:
+            return self._decode(audio, self._committed_s)
+        at = pauses[-1]
+        edge = self._committed_s + at / SAMPLE_RATE
+        kept = [w for w in spec[1] if (w.end or 0.0) <= edge]
+        rest = audio[at:]
+        if len(rest) <= MAX_PENDING_S * SAMPLE_RATE:
+            # One encoder pass for a short rest: what the person waits for after the stop.
+            heard = self.transcriber.window_words(rest)
+            self.decoded_s += len(rest) / SAMPLE_RATE
+            shift = edge
+            return kept + [Word(w.text, round((w.start or 0) + shift, 3),
+                                round((w.end or 0) + shift, 3), w.probability) for w in heard]
+        return kept + self._decode(rest, edge)
 
     @property
     def words(self) -> list[Word]:
