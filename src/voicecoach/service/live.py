@@ -3,6 +3,7 @@ over, a worker thread of its own commits phrases, and at the stop only the tail 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -10,8 +11,9 @@ import time
 
 import numpy as np
 
-from voicecoach.analysis.types import Span, Transcript
+from voicecoach.analysis.types import Span, Transcript, Word
 from voicecoach.audio.vad import voiced_spans
+from voicecoach.speech.fillers import listen_for_fillers, merge
 from voicecoach.speech.streaming import SAMPLE_RATE, StreamingTranscriber
 from voicecoach.speech.transcriber import Transcriber
 
@@ -43,6 +45,15 @@ class Resampler:
         keep = int(nxt)
         self._pending, self._pos = data[keep:], nxt - keep
         return out
+
+
+def shift_span(s: Span, by: float) -> Span:
+    return Span(round(s.start + by, 3), round(s.end + by, 3))
+
+
+def shift_word(w: Word, by: float) -> Word:
+    return dataclasses.replace(w, start=round((w.start or 0.0) + by, 3),
+                               end=round((w.end or 0.0) + by, 3))
 
 
 class LiveTranscription:
@@ -82,9 +93,17 @@ class LiveTranscription:
                     return
 
     def _absorb(self, chunks) -> None:
+        """Voiced spans of newly committed chunks, and the fillers Whisper left out of them
+        (the same second listen as for a whole file, one chunk at a time)."""
         for c in chunks:
-            self._voiced.extend(Span(round(s.start + c.start_s, 3), round(s.end + c.start_s, 3))
-                                for s in voiced_spans(c.samples))
+            voiced = voiced_spans(c.samples, min_silence_ms=150, pad_ms=30)
+            self._voiced.extend(shift_span(s, c.start_s) for s in voiced)
+            if not c.words:
+                continue
+            local = [shift_word(w, -c.start_s) for w in c.words]
+            found = listen_for_fillers(self.stream.transcriber, c.samples, local, voiced).found
+            if found:
+                c.words = merge(c.words, [shift_word(w, c.start_s) for w in found])
 
     def cancel(self) -> None:
         self._blocks.put(None)
