@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from voicecoach.analysis.text import NUMBER_WORDS, Sentence
 from voicecoach.analysis.types import CardSignal
@@ -39,117 +40,395 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
+# Ownership: the speaker says, in the first person, that the outcome or the job was theirs.
 OWNERSHIP = _rx(
-    r"\bmy (own )?(mistake|fault|responsibility|error|miss|bad|call|blind spot|failure)\b",
-    r"\bi (was|am) (accountable|responsible|to blame|at fault)\b(?! for \w+ing)",
+    # owning a mistake
+    r"\bmy (own )?(mistake|fault|responsibility|error|miss|bad|blind spot|failure|part in|watch)\b",
+    r"\b(it|that|this|which|the \w+) (one )?(was|is) (all |entirely |completely |squarely )?my (call|fault|"
+    r"mistake|decision|idea|code|change|bug|plan|doing|miss|error|flow|project|job|drop|mapping|"
+    r"responsibility|design|script|query|migration|release|deploy|estimate|team|failure|oversight)\b",
+    r"\bmy (decision|call|choice) to\b",
+    r"\b(was|is|were|\w+'s) (all |entirely |squarely )?on me\b",
+    r"\b(on|under) my watch\b",
+    r"\b(nobody|no one|noone) else's\b",
+    r"\bthe buck stop(ped|s) with me\b",
+    r"\bi('m| am| was) the (reason|cause|one to blame|one who (broke|caused|missed|approved))\b",
+    r"\bturned out (that )?(i|i'd|i had)\b",
+    r"\b(it was|was|it's|is) up to me\b",
     r"\bi (should|could) (have|'ve)\b",
     r"\bi should've\b",
-    r"\bi (take|took|accept|accepted|owned|own) (full |complete |the |total )?"
-    r"(responsibility|ownership|accountability|it|that|the (mistake|failure|miss))\b",
+    r"\bi (take|took|accept|accepted|owned|own|taking) (full |complete |the |total |personal )?"
+    r"(responsibility|ownership|accountability|it|that|the (mistake|failure|miss|blame))\b",
+    r"\b(took|take|taking|had|have) (full |complete |personal )?(accountability|ownership|"
+    r"responsibility) (for|of)\b",
     r"\btook accountability\b",
-    r"\bon me\b",
-    r"\bi (messed|screwed|blew) (it )?up\b",
+    r"\bi (was|am|'m) (accountable|to blame|at fault)\b",
+    r"\bi (hold|held) myself (accountable|responsible)\b",
+    r"\bi was (the one )?responsible for\b",
+    r"\bi (messed|screwed|blew) (it |this |that )?up\b",
     r"\bi dropped the ball\b",
     r"\bi failed to\b",
-    r"\bi (missed|underestimated|overlooked|ignored|"
-    r"misjudged|assumed|relied on|didn't (verify|check|push|ask|test|escalate|flag))\b",
-    r"\bi was wrong\b",
-    r"\bi owned (the|it|up)\b",
-    r"\bmy part in\b",
+    r"\bi (was|got it) wrong\b",
+    r"\bi('d| had)? (missed|underestimated|overlooked|ignored|misjudged|misread|assumed|relied on|"
+    r"skipped|rushed|signed off|approved|overcommitted|overpromised|cost (us|my|the)|"
+    r"let (the|it|that|my|a|us|them|things))\b",
+    r"\bi (didn't|did not|never|hadn't|had not) (\w+ )?(verify|verified|check|checked|push|ask|"
+    r"asked|test|tested|escalate|flag|train|refresh|validate|confirm|plan|planned|think|thought|"
+    r"look|catch|caught|notice|noticed|consider|considered|account|anticipate|realize|realise)\b",
+    r"\bwhat i didn't do\b",
+    r"\bi (made the call|made the decision|chose to|pushed (hard )?for|insisted on|greenlit)\b",
+    r"\bi (shouldn't|should not) have\b",
+    r"\bi failed\b",
+    r"\bi('d| had)? made (a|the|that|an|one) (\w+ )?(mistake|call|error|assumption|decision|judgment|"
+    r"judgement|misjudgment)\b",
+    r"\bi (admitted|acknowledged|owned up|came clean|held my hands? up|put my hand up)\b",
+    r"\bi was (too|overly) (optimistic|confident|slow|focused|eager|quick|cautious|trusting)\b",
+    r"\bi took my eye off\b",
+    r"\bi took (the lead|charge|the initiative|responsibility|on the|on a|on this|it upon)\b",
+    r"\bi made it my (job|mission|priority|responsibility|goal)\b",
+    r"\bi was tasked with\b",
+    # owning the job
+    r"\b(be|was|were|is) (both |all |entirely )?mine\b",
+    r"\bmy (job|role|responsibility|piece|part|remit|target|mandate|project) (was|is)\b",
+    r"\bmy name (was )?on\b",
+    r"\bi('d| would) own\b",
+    r"\bi (owned|own|had ownership of|took ownership of)\b",
+    r"\bi set myself\b",
+    r"\b(fell|falls) (to|on) me\b",
+    r"\bbe the one to\b",
+    r"\bi was the (lead|tech lead|owner|manager|engineering manager|project lead|team lead|one|dri|"
+    r"designer|engineer|person|decision.?maker)\b",
+)
+# Weaker claims that a hedge in the same sentence takes back ("I sort of volunteered, I guess").
+OWNERSHIP_WEAK = _rx(
+    r"\bi volunteered\b",
+    r"\bi decided (i'd|i would|i was|i wasn't|to own|to take)\b",
+    r"\bi (was|got) (asked|tasked|assigned|put in charge) to\b",
+    r"\bi took (it|this|that) on\b",
+    r"\bi (was|got) in charge\b",
+    r"\bi had to (decide|choose|make|get|keep|find|figure|turn|deliver)\b",
+    r"\bi (led|was leading|ran|was running|headed up|was heading up|managed|was managing|drove|"
+    r"oversaw|was overseeing) (the|our|a|this)\b",
 )
 # Putting the failure on others or on luck. "Instead of blaming them" is the opposite of blame.
 BLAME = _rx(
-    r"\b(their|his|her|the vendor's|management's|the client's) fault\b",
+    r"(?<!n't )(?<!not )(?<!n't really )(?<!not really )\b(their|his|her|the vendor's|management's|"
+    r"the client's) fault\b",
     r"\b(wasn't|was not|not|isn't|wasn't really) (my|our) fault\b",
     r"\bnothing (i|we) could (have )?do(ne)?\b",
     r"\b(out of|beyond) (my|our) control\b",
     r"\b(bad|sheer|just) luck\b",
     r"\bunlucky\b",
     r"\bblame (goes|lies) (to|with)\b",
+    # ("...or they would not renew" is a condition, "he kept seeing the same bug" no complaint)
+    r"(?<!\bor )(?<!\bif )(?<!\bunless )(?<!\botherwise )"
     r"\b(they|the vendor|vendor|management|leadership|the client|the other team|qa|my manager|"
     r"the contractor|contractors|the offshore team|product|sales|the business|the customer|he|she|"
-    r"the \w+ team) (kept|never|refused|wouldn't|would not|didn't bother|ignored|dropped the ball|"
-    r"failed to|just didn't|didn't do|did not do|messed|screwed|blew|dumped|sat on|changed their mind)\b",
+    r"the \w+ team) (kept (?!(seeing|hearing|thinking|wondering|finding|noticing|learning|improving|"
+    r"growing|getting better|coming back|trying)\b)\w+ing|kept on|never|refused|wouldn't|would not|didn't bother|ignored|dropped the ball|"
+    r"failed to|just didn't|didn't do|did not do|messed|screwed|blew|dumped|sat on|changed their mind)"
+    r"\b(?! (quiet|calm|at it|us posted|me posted|in touch))",
     r"\bbecause (of )?(they|the vendor|management|the other team|the client|my manager) "
     r"(didn't|did not|never|couldn't|wouldn't|failed|refused|kept)\b",
     r"\bif (they|the vendor|management|the other team|the client|my manager) had\b",
     r"\b(threw|thrown) (me|us) under the bus\b",
     r"\bset (me|us) up to fail\b",
     r"\b(it was|that was) (all )?(on them|their call|their problem)\b",
+    r"\b(nobody|no one) (even )?bothered\b",
+    r"\b(is|was|were|kept) blocking (me|us)\b",
+    r"\bcan't (really )?(count|rely) on\b",
+    r"\bneeds? to stop\b",
 )
 _BLAME_NEGATED = re.compile(
     r"\b(instead of|rather than|without|not|never|didn't|wasn't about) blam"
 )
 
-QUANT_UNITS = (
-    r"percent|per cent|%|dollars?|k|x|times|points?|weeks?|days?|hours?|minutes?|months?|years?|"
-    r"seconds?|people|engineers?|customers?|users?|clients?|teams?|tickets?|bugs?|incidents?|"
-    r"releases?|accounts?|orders?|requests?|hires?|services?|million|thousand|hundred|billion|"
-    r"grand|bucks|fold|ms|milliseconds?|gb|tb|pounds|euros?|quarters?|sprints?"
+# In the result any amount counts, however it is said: "1,860 people came", "down to zero",
+# "half a day earlier", "a third off the bill". Lone "one", and "third", "quarter" and "half" as
+# ordinals or periods ("the third month", "next quarter") do not.
+_AMBIGUOUS = frozenset({"one", "third", "quarter", "half"})
+_AMOUNT = (
+    r"\d[\d,.]*|%|\$|\b("
+    + "|".join(sorted(NUMBER_WORDS - _AMBIGUOUS, key=len, reverse=True))
+    + r"|zero|a (third|quarter)|(two|three) (thirds|quarters)|half (a|an|of|the)|(by|in) half)\b"
 )
-_NUMBER = r"(\$?\d[\d,.]*%?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-QUANTITY = re.compile(
-    rf"\$\d|\d+(\.\d+)?\s?%|\b{_NUMBER}( {_NUMBER})* ({QUANT_UNITS})\b|"
-    r"\b(doubled|tripled|halved|cut in half|by half|twice as|three times|ten times|x faster)\b"
+# "One" counts where it is plainly a count: "we lost only one account", "one sponsor asked".
+_ONE = (
+    r"\b(only|just|exactly|than|lost|won|gained|added|saved|signed|closed|missed) one\b|"
+    r"\bone (customer|client|person|account|engineer|sponsor|day|week|month|year|hour|incident|"
+    r"bug|complaint|ticket|deal|hire|team|store|site|sprint|release|escalation|outage)\b"
 )
+# A number that names something ("tier two", "phase 2", "version 3") is no amount, and "once or
+# twice" is a shrug.
+RESULT_AMOUNT = re.compile(
+    r"(?<!\btier )(?<!\bphase )(?<!\bversion )(?<!\blevel )(?<!\bstage )(?<!\bround )"
+    r"(?<!\bgrade )(?<!\bstep )(?<!\bseason )(?<!\bonce or )(" + _AMOUNT + "|" + _ONE + ")"
+)
+
+# Words that say a sentence reports an outcome, whatever section the labeller put it in.
+OUTCOME = re.compile(
+    r"\b(as a result|resulting in|which (meant|resulted in)|in the end|ended up|end result|"
+    r"the result|the outcome|all in|cost (us|the company|them|me)|saved|savings|"
+    r"(cut|reduced|increased|improved|dropped|grew|lowered|raised|boosted) (\w+ ){0,4}(by|from)|"
+    r"went from|(we|it|they) (missed|hit|met|beat|exceeded) (the|our|their|a|an)|"
+    r"(went live|launched|shipped|delivered|finished|landed|opened|closed) (\w+ ){0,3}(late|early|"
+    r"on time|ahead|behind))\b"
+)
+
+# Numbers that are dates and names rather than amounts: "Q3", "B2B", "p95", "9am", "the 1st",
+# "in 2021".
+_NOT_AN_AMOUNT = re.compile(r"[a-z]+-?\d[\w-]*|\d{1,2}(am|pm)|\d+(st|nd|rd|th)")
+_YEAR = re.compile(r"(19|20)\d\d")
+_BEFORE_YEAR = frozenset(
+    "in since until by of from early late mid during year summer spring fall".split()
+)
+
+
+def _without_dates(text: str) -> str:
+    """The text with numbers that are dates or names blanked out."""
+    toks = text.split()
+    keep = [
+        "_"
+        if _NOT_AN_AMOUNT.fullmatch(t)
+        or (_YEAR.fullmatch(t) and i > 0 and toks[i - 1] in _BEFORE_YEAR)
+        else t
+        for i, t in enumerate(toks)
+    ]
+    return " ".join(keep)
+
+
+class _Searcher(Protocol):
+    def search(self, text: str, /) -> re.Match[str] | None: ...
+
+
+class _Amount:
+    """RESULT_AMOUNT, searched with the dates and names taken out."""
+
+    @staticmethod
+    def search(text: str, /) -> re.Match[str] | None:
+        return RESULT_AMOUNT.search(_without_dates(text))
+
 
 LESSON = re.compile(
     r"\b(i learned|i've learned|i learnt|lesson|taught me|takeaway|i realized|made me realize|"
-    r"showed me|i took away|i understood)\b"
+    r"showed me|i took away|what i took|i took from|i understood|stuck with me|looking back|"
+    r"in hindsight)\b"
 )
+# A lasting change in what the speaker does. Words that say it still holds ("since then", "these
+# days") count with the first person anywhere near them. Plainer ones ("now", "always",
+# "whenever") also turn up in the story ("there's always somebody on fire") and in lessons that
+# change nothing ("I learned you should always test"), so they count only in the reflection and
+# only as the speaker's own habit: "I now...", "I always...", "now when..., I...", "I write now".
 CHANGE = re.compile(
-    r"\b(since then|ever since|from then on|now i|i now|these days|nowadays|going forward|"
-    r"i (always|never) (now )?\w+|i started|i changed|i introduced|i built a|i created a|"
-    r"i developed a|i set up a|we now|today i|i make sure|i still|it's now|is now (part|used|"
-    r"standard|mandatory)|used by the whole|became (a|the|our) (standard|practice|process|rule))\b"
+    r"\b(since then|ever since|from then on|from that (day|point|moment)( on)?|these days|nowadays|"
+    r"going forward|to this day|since that (day|project|incident|experience|point|time|job|launch)|"
+    r"i no longer|i (don't|do not|won't|never) (\w+ ){1,8}(anymore|any more)|"
+    r"made it (a|my) (rule|habit|point)|i've (used|kept|made|done|applied|carried|taken) .*since|"
+    r"(became|is now) (a|the|our|my) (standard|practice|process|rule|template|default|habit)|"
+    r"(used|adopted|in use|rolled out) (by|across) (the whole|every|all|our|the entire))\b"
 )
+CHANGE_IN_REFLECTION = re.compile(
+    r"\b(now|today|nowadays) (i|when|whenever|if|every|any|before|that)\b|"
+    r"\bi('ve| have)? (now|always|never|still|no longer|usually|make (sure|a point)|try to)\b|"
+    r"\b(whenever|every time|each time|any time) (i|we|a|an|the|there|someone|somebody|one|my)\b|"
+    r"\bi('m|'ve)? (?!(think|thought|realize|realized|know|knew|learned|see|saw|believe|guess|feel|"
+    r"felt|mean|was|had|wish)\b)(\w+ ){1,8}(now|anymore|any more)\b|"
+    r"\bmy (default|habit|rule|go-to|first move|standard practice)\b|"
+    r"\bi've (used|kept|made|done|applied|carried|taken|started)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'll|i'd|me|my|myself)\b")
+_NOT_A_CHANGE = re.compile(
+    r"\b(next time|would have|should have|could have|i'd have|if i (had|were|did|could)|"
+    r"i wish|now i (was|had|knew|realized|needed|had to)|and now (it|we|they) (was|were|had))\b"
+)
+# Root cause: saying why it happened.
 ROOT_CAUSE = _rx(
     r"\broot cause\b",
-    r"\bthe (real |underlying |actual )?(reason|cause|problem|issue) was\b",
-    r"\bwas caused by\b",
-    r"\bcaused by\b",
-    r"\bdue to\b",
-    r"\bit turned out\b",
-    r"\bturns out\b",
-    r"\bit came down to\b",
-    r"\bstemmed from\b",
-    r"\bbecause (i|we|the|our|there|it|they|nobody|"
-    r"no one)\b",
-    r"\bthat's why\b",
-    r"\bthe mistake\b",
-    r"\bwhy it (happened|failed)\b",
+    r"\bthe (real |underlying |actual |main |big |whole |core )?(reason|cause|problem|issue|culprit|"
+    r"mistake|gap|flaw|bug) (was|is|turned out|came down|i made|we had)\b",
+    r"\bthe (root|source|heart|crux|cause) of (it|the|this|that|our|my)\b",
+    r"\bthe reason (why|that|for)\b",
+    r"\b(was |were )?caused by\b",
+    r"\b(which|that|this|it) (caused|led to|triggered) (the|a|an|our|all|those|these) (\w+ )?(outage|"
+    r"failure|delay|problem|issue|bug|incident|mistake|miss|slip|crash|errors?|confusion|churn|"
+    r"complaints|backlog|overrun)\b",
+    r"\b(was|were) (all )?down to (a|an|the|our|my|how|one)\b",
+    r"\bas a result of (a|an|the|our|my|how)\b",
+    r"\bthere (was|were) no (\w+ ){0,2}(tests?|checks?|process|owner|review|monitoring|alerts?|"
+    r"backup|fallback|plan|documentation|handover|spec|validation|sign.?off)\b",
+    r"\b(didn't|did not|never) ha(ve|d) (a|any|an) (\w+ ){0,2}(tests?|checks?|process|owner|review|"
+    r"monitoring|alerts?|backup|fallback|plan|spec|validation)\b",
+    r"\bdue to (a|an|the|our|my|their|how)\b",
+    # "it turned out..." finds the cause; "it turned out great" is the result
+    r"\bturn(ed|s) out\b(?! (to be )?(great|well|fine|nicely|better|really|okay|ok|"
+    r"(the|a|an) (best|fastest|great|good|right|most|big|huge|nice)))",
+    r"\b(it|this|that|everything|the whole thing) (all )?(came|comes|boiled|boils) down to\b",
+    r"\bstem(med|s) from\b",
+    r"\b(tracked|traced) (it |this |that |the \w+ )?(all the way )?(back |down )?to\b",
+    r"\b(that's|that is|which is|which was|that was|and that's) (exactly |partly |part of )?why\b",
+    r"\b(i|we) (get|understand|understood|saw|see|found out|figured out|worked out) why\b",
+    r"\bwhy (it|this|that|the \w+) (happened|failed|broke|slipped|went wrong)\b",
+    r"\bwhat (had )?(went wrong|caused|happened was|was going on was)\b",
     r"\bit was revealed\b",
-    r"\bwe (found|discovered|traced) (that|it|the)\b",
-    r"\bi (found|discovered|traced|realized) (that|it|the)\b",
-    r"\bthe gap was\b",
+    r"\b(we|i) (discovered|realized|realised|noticed|saw) (that|it was)\b",
+    r"\b(used|applied|picked|chose|set|configured|copied|entered|mapped|pointed|loaded|deployed|"
+    r"delivered|sent|shipped|booked|ordered) (\w+ ){0,2}(the|a) wrong\b",
+    r"\b(found|discovered|traced|identified|pinpointed|isolated) the (\w+ )?(cause|bug|issue|"
+    r"problem|source|reason|culprit|root|gap|flaw)\b",
+    r"\bbecause of (a|an|the|our|my|their|how|that|some)\b",
+    r"\bbecause( \w+){1,4} (wasn't|weren't|didn't|hadn't|'d|had (\w+ed|been|never|not|no|already|"
+    r"promised|forgotten|broken|run)|never|couldn't|was (too|never|still|only|broken|down|missing)|"
+    r"assumed|skipped|forgot|relied|seemed|looked)\b",
+    r"\b(they|he|she|we|i)'d (\w+ ){0,2}(promised|assumed|been (pulled|told|waiting|using|running|"
+    r"ignoring))\b",
+    r"\b(nobody|no one) (had |has )?(really |actually |ever )?(knew|known|owned|checked|tested|told|"
+    r"noticed|understood|reviewed|caught|looked|thought|documented|shown|showed|taught|trained|"
+    r"warned|maintained|monitored)\b",
+    r"\bit (became|soon became|quickly became) (clear|obvious|apparent) (that )?(the|there|our|my|"
+    r"their|we|they|he|she|it)\b",
+    r"\bit emerged that\b",
+    r"\b(looked|dug|went|looking|digging) into (it|this|that|the \w+) and (found|saw|realized|"
+    r"discovered|noticed)\b",
+    r"\b(i|we)('d| had)? let (\w+ ){1,3}(override|overrule|get in the way|talk (me|us) into|push "
+    r"(me|us)|rush (me|us))\b",
+    r"\bwhat i didn't do\b",
+    r"\b(i|and|we) (didn't|did not|never|hadn't) (\w+ )?(verify|verified|check|checked|test|tested|"
+    r"train|trained|ask|asked|refresh|validate|validated|confirm|look|looked|plan|planned|realize|"
+    r"realise|notice|noticed)\b",
+    r"\b(had|'d) (already )?(promised|committed to|sold|overpromised)\b",
+    r"\bnever (refreshed|checked|tested|updated|verified|validated|trained|documented|reviewed|"
+    r"built|asked|planned)\b",
+    r"\bif (the|they|he|she|we|i|our|my|their) (\w+ ){0,2}had (\w+ed|done|given|been|known|told|"
+    r"taken|built|sent)\b",
+    r"\bi should (have|'ve)\b",
+    r"\bi should've\b",
+    r"\bin hindsight\b",
+    r"\bi (relied on|assumed|trusted|underestimated|overlooked)\b",
+    r"\binstead of (checking|verifying|testing|asking|confirming|validating|reading|looking)\b",
+    r"\bbecause (i|we) (was|were) (worried|afraid|scared|rushing|in a hurry|under pressure)\b",
 )
+# Stakeholder communication: telling, escalating to or updating the people the problem affects.
 _AUDIENCE = (
-    r"(stakeholders?|manager|managers|vp|svp|director|directors|leadership|executives?|exec|execs|"
-    r"customers?|clients?|partners?|ceo|cto|cfo|boss|users?|product (manager|owner|team)|"
-    r"the (team|business|board|account|other team|partner team|sales team)|everyone|everybody|"
-    r"my (lead|skip|team)|the people affected|legal|support)"
+    r"(stakeholders?|managers?|vps?|svp|directors?|leadership|leads?|executives?|execs?|exec team|"
+    r"customers?|clients?|partners?|ceo|cto|coo|cfo|ciso|boss|users?|pm|pms|product (manager|owner|"
+    r"team|lead)|head of \w+|heads of \w+|chief( \w+)? (of staff|officer)|owners|founders?|board|"
+    r"sponsors?|attendees|account managers?|account team|sales (team|director|lead|ops|org)|"
+    r"support( team| lead)?|finance|legal|compliance|auditors?|regulators?|members|subscribers|"
+    r"patients|parents|students|residents|tenants|guests|passengers|shoppers|buyers|merchants|"
+    r"restaurants|stores|franchisees|everyone|everybody|the (team|business|account|other teams?|"
+    r"partner team|whole (team|company|org|department))|my team|our team|the \w+ (team|lead|channel|"
+    r"group|org|department)|channel|the people affected|(affected|downstream) \w+|accounts|investors|"
+    r"(\w+'s|their|his|her|our|my|the) (\w+ )?(director|manager|lead|boss|office|team|vp|owner)|"
+    r"(staff|team|all.hands|leadership|department|company|board|steering|review|ops|sales) meeting|"
+    r"the (whole |entire )?(ward|department|office|floor|company|org|organization|school|clinic))"
 )
 STAKEHOLDER = _rx(
-    rf"\b(escalat\w*|informed|told|updated|briefed|communicated|explained|called|emailed|wrote to|"
-    rf"flagged|raised|alerted|met with|walked|notified|reached out to|looped in|presented|"
-    rf"sat down with|went to|messaged|shared)\b.*\b{_AUDIENCE}\b",
+    rf"(?<![-'])\b(escalat\w*|inform(ed|ing)?|told|tell(ing)?|updat(ed|ing)|brief(ed|ing)?|communicat\w*|"
+    rf"explain(ed|ing)?|call(ed|ing)?|email(ed|ing)?|wr(ote|ite) to|flag(ged|ging)?|rais(ed|ing)|"
+    rf"alert(ed|ing)?|warn(ed|ing)?|notif(y|ied|ying)|reach(ed)? out to|loop(ed)? in|present(ed|ing)?|"
+    rf"sat down with|went (straight |directly |right )?(back )?to|messag(ed|ing)|post(ed|ing)|sent|"
+    rf"walk(ed)?|talk(ed)? to|sp(o|ea)ke (to|with)|met with|took (\w+ ){{1,4}}to|brought (\w+ ){{1,4}}to|"
+    rf"(pulled|brought|roped) in|laid out|pitched|booked( \w+){{0,3}} with|upfront with|honest with|"
+    rf"transparent with|open with|phon(ed|ing)|rang|got on a call with|got (\w+ ){{0,3}}on a call|"
+    rf"apologi[sz]ed to|owned it with|followed up with|check(ed)? in with|reported (back )?to|"
+    rf"shared)"
+    rf"( \S+){{0,7}} {_AUDIENCE}\b",
+    # telling people whoever they are
+    r"\b(emailed|phoned|messaged|notified|briefed|alerted|warned|informed|updated) (all|every|each|"
+    r"our|the|my|their|them|him|her|everyone|everybody)\b",
+    r"\b(i|we) (escalated|flagged) (it|this|that|the (issue|risk|problem|delay|concern))\b",
+    r"\blet (\w+ ){1,4}know\b",
+    r"\b(kept|keep|keeping) (\w+ ){1,3}(posted|informed|updated|in the loop|in the picture)\b",
+    r"\b(gave|give|giving|sent|send|sending) (\w+ ){1,5}(an? |the |daily |weekly )?(\w+ )?"
+    r"(update|updates|heads.up|briefing|summary|rundown|timeline|status|write.?up|apology|call|"
+    r"email|note|warning)\b",
+    r"\b(told|tell|telling) (them|him|her) (the truth|what (had )?happened|right away|immediately|"
+    r"early|upfront|up front)\b",
+    r"\b(told|tell|telling) (them|him|her) (that )?(we|i|it) (would|wouldn't|couldn't|were going to|"
+    r"was going to|had (missed|slipped)|might)\b",
+    r"\b(walked|walk|walking) (them|him|her|everyone|everybody) through\b",
+    r"\b(honest|upfront|transparent|open) with (them|everyone|everybody)\b",
     rf"\b{_AUDIENCE}\b.*\b(updates?|post.?mortem|status report|heads.up|transparen\w*|no.surprises)\b",
-    r"\b(post.?mortem|status update|incident report|all.hands|town hall)\b",
+    r"\b(post.?mortem|status update|incident report|all.hands|town hall|heads.up|apologi[sz]ed|"
+    r"(set|reset|managed|manage) (their |the |our )?expectations|broke the news|stakeholder "
+    r"(fallout|management|communication|comms|expectations|updates?|meeting))\b",
+    r"\b(heard it|hear it) from (us|me)\b",
+    r"\b(presented|shared|showed|raised|brought (it|this|that) up|walked through) (\S+ ){0,12}at (the|our|a) "
+    r"(\w+ ){0,2}(staff|team|all.hands|leadership|department|company|board|steering|ops|sales|"
+    r"quarterly|monthly|weekly) (meeting|review|huddle|standup|sync)\b",
+    rf"\b(check(.?in)?|sync|demo|review|meeting|call) (\w+ ){{0,6}}with (the|our|my|their) {_AUDIENCE}\b",
 )
 HEDGES = re.compile(
     r"\b(i guess|sort of|kind of|kinda|maybe|probably|i think|i suppose|perhaps|more or less|"
     r"i'm not sure|not really sure|somewhat|a little bit|i feel like|hopefully|i believe|"
     r"somehow|or something|or whatever|i don't know|pretty much|if that makes sense)\b"
 )
+_ENDS_SENTENCE = re.compile(r"[.?!]['\")\]]*$")
+_EDGE_WORDS = 4
+# Sections where telling people is something the speaker did (not background such as "I gave
+# the CTO a weekly status update").
+_COMM_LABELS = frozenset({"action", "result", "reflection"})
 
 
 def _evidence(
-    sentences: Sequence[Sentence], rx: re.Pattern[str], skip: re.Pattern[str] | None = None
+    sentences: Sequence[Sentence],
+    rx: _Searcher,
+    skip: re.Pattern[str] | None = None,
+    spill: bool = False,
 ) -> list[Evidence]:
+    """Sentences where `rx` matches (and `skip` does not). With `spill`, a match that starts in a
+    sentence may run on into the next one: sentences found in unpunctuated speech are guesses,
+    and a phrase such as "since | then I always..." can straddle a wrong cut."""
     out = []
-    for s in sentences:
+    for i, s in enumerate(sentences):
         text = s.normalized
-        if rx.search(text) and not (skip and skip.search(text)):
+        if spill and i + 1 < len(sentences):
+            m = rx.search(f"{text} {sentences[i + 1].normalized}")
+            hit = m is not None and m.start() < len(text)
+        else:
+            hit = rx.search(text) is not None
+        if hit and not (skip and skip.search(text)):
+            out.append(Evidence(s.text, s.start, s.index))
+    return out
+
+
+def _changes(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[Evidence]:
+    """Sentences that say, in the first person, what the speaker does differently for good."""
+    out = []
+    for i, (s, lab) in enumerate(zip(sentences, labels)):
+        text = s.normalized
+        if lab in ("situation", "task", "other"):
+            continue
+        said = CHANGE.search(text) or (lab == "reflection" and CHANGE_IN_REFLECTION.search(text))
+        if not said and i + 1 < len(sentences):  # "since | then I..." cut in the wrong place
+            m = CHANGE.search(f"{text} {sentences[i + 1].normalized}")
+            said = m if m and m.start() < len(text) else None
+        if not said or _NOT_A_CHANGE.search(text):
+            continue
+        # The first person may come after the marker, in the next sentence: "these days when
+        # there's a big call | I bring the PM a user example".
+        after = text[said.start() :]
+        if i + 1 < len(sentences) and labels[i + 1] == lab:
+            after += " " + sentences[i + 1].normalized
+        if _FIRST_PERSON.search(text) or _FIRST_PERSON.search(after):
+            out.append(Evidence(s.text, s.start, s.index))
+    return out
+
+
+def _result_edges(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[Evidence]:
+    """Amounts just across the edges of a result found in unpunctuated speech, where a cut a few
+    words off can move "within five weeks" out of the result sentence it belongs to."""
+    out = []
+    for i, s in enumerate(sentences):
+        if labels[i] == "result" or _ENDS_SENTENCE.search(s.text):
+            continue
+        toks = [t for t in s.tokens if t]
+        edge = []
+        if i > 0 and labels[i - 1] == "result":
+            edge += toks[:_EDGE_WORDS]
+        if i + 1 < len(sentences) and labels[i + 1] == "result":
+            edge += toks[-_EDGE_WORDS:]
+        if edge and _Amount.search(" ".join(edge)):
             out.append(Evidence(s.text, s.start, s.index))
     return out
 
@@ -158,34 +437,55 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
     """Every built-in signal, with evidence sentences (at most three each)."""
     words = sum(len(s.tokens) for s in sentences) or 1
     res: dict[str, SignalResult] = {}
-
-    own = _evidence(sentences, OWNERSHIP)
-    res["ownership"] = SignalResult("ownership", bool(own), tuple(own[:3]))
+    label_of = {s.index: lab for s, lab in zip(sentences, labels)}
 
     blame = _evidence(sentences, BLAME, skip=_BLAME_NEGATED)
     res["blame"] = SignalResult("blame", bool(blame), tuple(blame[:3]))
 
-    # Numbers count in the result; elsewhere only when there is no result section at all.
-    result_idx = {s.index for s, lab in zip(sentences, labels) if lab == "result"}
-    quant = _evidence(sentences, QUANTITY)
-    in_result = [e for e in quant if e.sentence in result_idx]
-    chosen = in_result if result_idx else quant
-    res["quantified_impact"] = SignalResult("quantified_impact", bool(chosen), tuple(chosen[:3]))
+    # An answer that puts the failure on others does not show ownership, whatever else it says.
+    own = _evidence(sentences, OWNERSHIP, spill=True) + _evidence(
+        sentences, OWNERSHIP_WEAK, skip=HEDGES
+    )
+    own = sorted(set(own), key=lambda e: e.sentence)
+    res["ownership"] = SignalResult(
+        "ownership", bool(own) and not blame, tuple(own[:3]) if not blame else ()
+    )
+
+    # Numbers count in the result part; an answer without a result has no quantified impact.
+    # A sentence the labeller left in the action still counts when it plainly states an outcome
+    # ("We missed the deadline, resulting in a $120,000 fee").
+    outcome = {e.sentence for e in _evidence(sentences, OUTCOME)}
+    quant = [
+        e
+        for e in _evidence(sentences, _Amount)
+        if label_of[e.sentence] == "result"
+        or (e.sentence in outcome and label_of[e.sentence] in ("action", "reflection"))
+    ]
+    if not quant:  # a cut a few words off in unpunctuated speech: "...replaced it | within 5 weeks"
+        quant = _result_edges(sentences, labels)
+    res["quantified_impact"] = SignalResult("quantified_impact", bool(quant), tuple(quant[:3]))
 
     lessons = _evidence(sentences, LESSON)
-    changes = _evidence(sentences, CHANGE)
-    growth_ev = sorted({*lessons, *changes}, key=lambda e: e.sentence)
+    changes = _changes(sentences, labels)
+    if changes:  # the lesson first, and the lasting change last
+        growth_ev = [e for e in lessons if e.sentence < changes[0].sentence][-2:] + changes[:1]
+    else:
+        growth_ev = lessons[:3]
     res["growth"] = SignalResult(
         "growth",
         bool(changes),
-        tuple(growth_ev[:3]),
+        tuple(growth_ev),
         {"lessons": len(lessons), "changes": len(changes)},
     )
 
-    cause = _evidence(sentences, ROOT_CAUSE)
+    cause = _evidence(sentences, ROOT_CAUSE, spill=True)
     res["root_cause"] = SignalResult("root_cause", bool(cause), tuple(cause[:3]))
 
-    stake = _evidence(sentences, STAKEHOLDER)
+    stake = [
+        e
+        for e in _evidence(sentences, STAKEHOLDER, spill=True)
+        if label_of[e.sentence] in _COMM_LABELS
+    ]
     res["stakeholder_communication"] = SignalResult(
         "stakeholder_communication", bool(stake), tuple(stake[:3])
     )

@@ -1,14 +1,15 @@
 """STAR structure: a label for every sentence, and each section's time.
 
-Each sentence gets a score per label from cue phrases, grammatical subject, tense and position;
-a Viterbi pass over the answer then picks the most likely label sequence, because stories mostly
-move forward (situation, task, action, result, reflection) and a sentence's neighbours say a lot
-about it. The weights live in `star_weights` (written by scripts/train_coaching from the labelled
-development set in tests/data/coaching)."""
+Each sentence is described by binary features: cue phrases, its grammatical subject ("I decided"
+against "they missed"), its tense, where it sits in the answer, and the cues of the sentences on
+either side. A linear-chain model (a conditional random field) scores every label for every
+sentence from those features, and a Viterbi pass picks the best label sequence for the whole
+answer, because stories mostly move forward (situation, task, action, result, reflection) and a
+sentence's neighbours say a lot about it. The weights live in `star_weights` (written by
+scripts/train_coaching from the labelled development set in tests/data/coaching)."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,56 +18,137 @@ from voicecoach.analysis import star_weights
 from voicecoach.analysis.text import NUMBER_WORDS, Sentence
 from voicecoach.analysis.types import LABELS
 
+# Leading words that do not change what a sentence is about.
+_LEAD = r"^((so|and|then|but|well|um|uh|oh|okay|now|first|next|instead|also|actually|basically|honestly|yeah|like|anyway) )*"
+# Past tense: regular and the common irregular verbs of work stories.
+_PAST = (
+    r"\w{3,}ed|went|set|took|made|wrote|built|ran|met|spoke|sat|told|brought|got|began|led|gave|"
+    r"chose|kept|sent|found|did|dug|drew|held|sought|put|broke|spent|rewrote|paid|lost|won|grew|"
+    r"fell|rose|came|saw|knew|thought|felt|left|heard|said|caught|cut|hit|shut|let|quit|read|"
+    r"sold|bought|taught|meant|stood|ate|drove|flew|forgot|hid|shook|threw|understood|woke|wore"
+)
+
 # Cue groups: a regex over the normalized sentence (lowercase words, single spaces).
 CUES: dict[str, str] = {
-    "sit_time": r"\b(at the time|back (then|in)|a (few|couple of) (years|months) ago|last year|"
-    r"at my (last|previous|old|current) (job|company|role|team)|when i was (at|working)|years ago)\b",
-    "sit_context": r"\b(i was (a|an|the|working|leading|on)|i worked (at|as|on|for)|we were (a|an|building|"
-    r"running|working|migrating)|our team (was|had)|the (company|team|project|product|system|platform|"
-    r"client|customer) (was|had|is)|there was|there were|we had (a|an|about|around)|it was (a|an))\b",
-    "sit_stakes": r"\b(high.stakes|deadline|critical|important|at stake|launch|contract|quarter)\b",
-    "task_mine": r"\b(my (job|role|task|goal|responsibility|mandate|mission|assignment|remit)|"
-    r"i (was|were|got) (responsible|tasked|asked|supposed|expected|assigned|charged|brought in|in charge)|"
-    r"i had to|i needed to|i was the one|it was on me to|fell to me|i owned)\b",
-    "task_goal": r"\b(the (goal|objective|ask|challenge|problem|task|mission) was|we needed to|"
-    r"we had to|needed to (get|make|ship|deliver|find|fix|figure)|had to (get|make|ship|deliver|"
-    r"find|fix|figure)|the plan was|was supposed to)\b",
-    "act_i_past": r"\bi (\w+ed|went|set|took|made|wrote|built|ran|met|spoke|sat|told|brought|got|"
-    r"began|began|started|decided|called|put|pulled|broke|led|gave|chose|kept|sent|found|did|"
-    r"dug|drew|held|sought|rolled|shipped|paired|asked|proposed|pushed|reached|worked|tried|"
-    r"escalated|flagged|spent|rewrote|set up|went back)\b",
-    "act_we_past": r"\bwe (\w+ed|went|set|took|made|wrote|built|ran|met|spoke|sat|brought|got|began|"
-    r"decided|called|put|pulled|broke|gave|chose|kept|sent|found|did|held|rolled|shipped|paired)\b",
-    "act_sequence": r"^(so |and |then |first |next |after that |once |at that point |"
-    r"the next (day|week|morning) |immediately |instead )|\b(so i|then i|first i|i immediately|"
-    r"i personally|i also|next i|instead i|i then)\b",
+    # situation: when, where, who, what was going on
+    "sit_time": r"\b(at the time|back (then|in|when)|a (few|couple of|couple) (years|months|weeks) ago|"
+    r"(last|this past|earlier this) (year|spring|summer|fall|autumn|winter|quarter)|years ago|months ago|"
+    r"(a|one|about a|around a) (year|year and a half|month) (ago|into)|midway through|"
+    r"at my (last|previous|old|current|first|former) (job|company|role|team|employer|startup)|"
+    r"(at|in) my (last|previous|first) (job|role|position)|when i (was|joined|started)|"
+    r"a while (back|ago)|early in my career)\b",
+    "sit_context": r"\b(i was (a|an|the|working|leading|running|on|part|one|at|in|kind of a|sort of the)|"
+    r"i worked (at|as|on|for|in)|i'm a|we were (a|an|the|building|running|working|migrating|moving|"
+    r"trying|about|in|on)|our team (was|had)|my team (was|had)|(the|our) (company|team|project|product|"
+    r"system|platform|client|customer|model|service|app|business|startup|org) (was|had|is|were)|"
+    r"there (was|were|had been)|we had (a|an|about|around|this|these|some|one)|it was (a|an)|"
+    r"this was|had this|i had this|we supported|we ran|we built|we owned)\b",
+    "sit_stakes": r"\b(high.stakes|deadline|critical|important|at stake|launch|contract|quarter|"
+    r"investors?|the board|promised|code freeze|holiday|renewal|budget|pressure|urgent)\b",
+    "sit_aside": r"\b(i should (mention|explain|say|add|point out)|to back up|for context|some context|"
+    r"(some|bit of|little) background|by the way|to be fair|keep in mind|oh and|i forgot to (say|mention)|"
+    r"worth (saying|mentioning))\b",
+    "sit_state": r"\b(was|were) (already|always|constantly|still|also|only|basically|pretty|really|"
+    r"honestly|just|kind of|huge|new|old|skeptical|nervous|drowning|sitting|running|stuck)\b",
+    # task: the speaker's job or the goal
+    "task_mine": r"\b(my (job|role|task|goal|responsibility|mandate|mission|assignment|remit|piece|part|"
+    r"brief|target)|i (was|were|got|'d been) (responsible|tasked|asked|supposed|expected|assigned|"
+    r"charged|brought in|put in charge|in charge|given)|i had to|i needed to|i was the one|"
+    r"(it|that) was (on me|mine)|(was|were) (both |all )?mine|fell to me|i volunteered|"
+    r"i decided i'd|i set myself|i picked up|i took (it|that|this) on|my name on|"
+    r"i felt like i needed|i owned (the|this|that)|^as (the|a|an|her|his|their) \w+( \w+)?( \w+)? "
+    r"(for|on|of|in|it)|up to me)\b",
+    "task_goal": r"\b(the (goal|objective|ask|challenge|task|mission|brief|target|idea|plan) was|"
+    r"we needed to|we had to|needed to (get|make|ship|deliver|find|fix|figure|turn|keep|move)|"
+    r"had to (get|make|ship|deliver|find|fix|figure|turn|keep|move|decide|choose)|"
+    r"was supposed to|wanted (it|us|me) to|set a target|goal of|in order to)\b",
+    # action: what the speaker did
+    # (not "I learned", "I realized": those are the reflection talking)
+    "act_i_past": rf"\bi (\w+ly )?(?!(learned|realized|realised|learnt)\b)({_PAST}|set up|went back)\b",
+    "act_we_past": rf"\bwe (\w+ly )?({_PAST})\b",
+    "act_sequence": r"^((so|and|then|first|next|after that|once|at that point|the next (day|week|morning)|"
+    r"immediately|instead|from there|meanwhile|while) )|\b(so i|then i|first i|i immediately|"
+    r"i personally|i also|next i|instead i|i then|so we|then we)\b",
+    "act_comm": r"\b(told|called|emailed|wrote to|sat down with|walked (him|her|them|the \w+) through|"
+    r"asked|proposed|suggested|booked|posted|presented|explained|escalated|flagged|apologi[sz]ed|"
+    r"met with|talked to|reached out|pitched|offered)\b",
+    "act_discovery": r"\b(turned out|found out|figured out|realized|noticed|caught|tracked it down|"
+    r"traced|discovered|dug into|looked into)\b",
+    "act_others": r"^((so|and|then|but|well) )*(she|he|they) (agreed|was (fine|okay|happy)|were (fine|okay)|"
+    r"said|asked|pushed|kept|wanted|came back)\b",
+    # result: what came of it
     "res_outcome": r"\b(as a result|in the end|ended up|eventually|ultimately|the result|outcome|"
-    r"resulting in|which (meant|led|resulted)|at the end|by the end|we (shipped|launched|delivered|"
-    r"hit|met|missed|saved|cut|reduced|landed|closed|recovered|finished)|went from|"
-    r"it (worked|paid off|succeeded|failed|went live)|successful|was (a|a big) success|"
-    r"(reduced|cut|increased|improved|dropped|grew|saved|lowered|raised) .*(by|to)\b)",
-    "res_reception": r"\b(appreciated|thanked|praised|got (promoted|recognized)|trust|renewed|"
-    r"feedback was|(the )?(customer|client|team|manager|vp|leadership) (was|were) (happy|pleased|thrilled))\b",
-    "ref_lesson": r"\b(i learned|i've learned|we learned|lesson|taught me|looking back|in hindsight|"
-    r"the takeaway|i realized|i've realized|this experience|that experience|what i took away|"
-    r"i took away|made me realize|showed me)\b",
+    r"resulting in|which (meant|led|resulted)|at the end|by the end|all in|we (shipped|launched|delivered|"
+    r"hit|met|missed|saved|cut|reduced|landed|closed|recovered|finished|opened|moved|ended)|went from|"
+    r"it (worked|paid off|succeeded|failed|went live|went (badly|well|fine|clean))|successful|"
+    r"(was|a) (big )?success|on time|"
+    r"(reduced|cut|increased|improved|dropped|grew|saved|lowered|raised|fell|rose|came down|went up|"
+    r"went down) .*(by|to|from)\b)",
+    "res_timing": r"\b(ahead of (the )?(deadline|schedule|time|plan)|on time|on schedule|"
+    r"(days|weeks|months) (early|late|ahead|behind)|in (\w+ ){0,2}(days|weeks|months)|"
+    r"within (\w+ ){0,3}(days|weeks|months|hours))\b",
+    "res_consequence": r"\b(resulting in|cost (us|the company|me|them)|costing|penalty|fee|refunds?|"
+    r"credit|downtime|revenue|churn(ed)?|overcharged|saved|savings|lost (us|about|around|roughly)|"
+    r"slipped|impacted|(was|were) (late|delayed|successful|down|up|flat))\b",
+    "res_change": r"\b(dropped|fell|rose|grew|doubled|halved|tripled|went up|went down|came down|"
+    r"improved|increased|decreased|reduced|declined|climbed|jumped)\b",
+    "res_reception": r"\b(appreciated|thanked|praised|got (promoted|recognized|a raise)|promoted|renewed|trust|credibility|relationship|reputation|"
+    r"churned|stayed with us|kept the|feedback was|reviews?|(the )?(customer|client|team|manager|vp|"
+    r"leadership|owners?) (was|were) (happy|pleased|thrilled|gracious|not thrilled))\b",
+    "res_first": r"\b(short version|outcome first|result first|spoiler|long story short|bottom line|"
+    r"i'll get to (that|it)|to start with the (end|result))\b",
+    # reflection: the lesson and what the speaker does now
+    "ref_lesson": r"\b(i learned|i've learned|we learned|i learnt|lesson|taught me|looking back|"
+    r"in hindsight|takeaway|i realized|i've realized|this experience|that experience|what i took|"
+    r"i took (away|from)|made me realize|showed me|stuck with me|the big (thing|takeaway)|"
+    r"what i('d| would) (do|change))\b",
     "ref_change": r"\b(since then|ever since|now i|these days|nowadays|going forward|from then on|"
-    r"next time|i (always|never) |i now|today i|today we|i'd (do|have)|i would (have|do|now)|"
-    r"if i (did|were|had|could)|i still|we now|i make sure|i try to)\b",
-    "other_meta": r"\b(great question|good question|interesting question|tough question|let me think|"
-    r"that's (about )?it|so yeah|that's (my|the) (story|example)|does that answer|hope that (answers|"
-    r"helps)|give me a (second|moment)|off the top of my head|let me tell you about|one example "
-    r"(that )?(comes|springs) to mind|i'll (tell|talk) (you )?about|i can (tell|talk) (you )?about)\b",
-    "subj_i": r"^((so|and|then|but|well|um|uh|now|first|next|instead|also) )*i\b",
-    "subj_we": r"^((so|and|then|but|well|um|uh|now|first|next|instead|also) )*(we|our team)\b",
-    "subj_they": r"^((so|and|then|but|well|um|uh|now|first|next|instead|also) )*(they|he|she|the \w+)\b",
+    r"next time|anymore|any more|i (always|never) |i now|today i|today we|i'd (do|have)|"
+    r"i would (have|do|now)|if i (did|were|had|could)|i still|we now|i make (sure|a point)|i try to|"
+    r"whenever|every time|i've used|i('ve| have) (kept|started|been) )",
     "present_i": r"\b(i (am|always|usually|now|make|try|ask|insist|require|run|treat|check|push|"
-    r"write|keep)|i'm|i've)\b",
-    "hypothetical": r"\b(would have|should have|could have|would've|should've|could've|if i had)\b",
+    r"write|keep|give|do|don't|bring|start|get|send|book|use|go|pick|find|look|spend|tell|"
+    r"think)|i'm|i've)\b",
+    "present_generic": r"\b(is|are|isn't|aren't|matters|doesn't|don't|can't|usually|mostly|"
+    r"always|never|tends? to|people|you)\b",
+    "hypothetical": r"\b(would have|should have|could have|would've|should've|could've|if i had|"
+    r"i'd have|i wish)\b",
+    # other: small talk and talk about the answer itself
+    "other_meta": r"\b(great question|good question|interesting question|tough question|tricky one|"
+    r"let me think|that's (about |kind of )?it|so yeah|that's (my|the) (story|example)|"
+    r"does that answer|hope that (answers|helps)|give me a (second|moment)|"
+    r"off the top of my head|let me tell you about|(comes|springs) to mind|i'll (tell|talk) (you )?about|"
+    r"i can (tell|talk) (you )?about|i('ve)? (got|have) (a|one)|(good|great|the) one (for|that)|"
+    r"(like|love) this one|this one('s| is| needs)|(proud|happy) of that|not going to lie|"
+    r"to be honest|what you were asking|always a (juggling|balancing)|it was a (rough|frustrating|"
+    r"tough|hard|crazy|stressful) (one|time|few)|that kind of thing|i think about (this|that))\b",
+    "opener_filler": r"^(um|uh|hmm|oh|okay|ok|sure|yeah|well|ha|wow|right)\b",
+    "subj_i": _LEAD + r"(i|i'd|i've|i'm)\b",
+    "subj_we": _LEAD + r"(we|we'd|we've|our team|my team)\b",
+    "subj_they": _LEAD + r"(they|he|she|their|his|her)\b",
+    "subj_thing": _LEAD + r"(the|it|that|this|there|our|my)\b",
+    "past": rf"\b({_PAST}|was|were|had|did|didn't|wasn't|weren't)\b",
     "past_be": r"\b(was|were|had)\b",
+    "now": r"\b(now|today|these days|nowadays|anymore)\b",
     "number": r"(\d|%|\$)",
 }
 _COMPILED = {name: re.compile(rx) for name, rx in CUES.items()}
+_ENDS_SENTENCE = re.compile(r"[.?!]['\")\]]*$")
+# Cues of the sentence before and after that are worth knowing when labelling this one.
+_CONTEXT_CUES = (
+    "sit_time",
+    "sit_context",
+    "sit_aside",
+    "task_mine",
+    "task_goal",
+    "act_i_past",
+    "res_outcome",
+    "res_first",
+    "ref_lesson",
+    "ref_change",
+    "other_meta",
+    "number",
+)
 
 
 def features(sentence: Sentence, position: float, n_sentences: int) -> dict[str, float]:
@@ -75,6 +157,8 @@ def features(sentence: Sentence, position: float, n_sentences: int) -> dict[str,
     f = {name: 1.0 for name, rx in _COMPILED.items() if rx.search(text)}
     if any(tok in NUMBER_WORDS for tok in sentence.tokens):
         f["number"] = 1.0
+    if "past" not in f and ("present_generic" in f or "present_i" in f):
+        f["present_only"] = 1.0
     f["bias"] = 1.0
     if position < 0.15:
         f["pos_start"] = 1.0
@@ -95,38 +179,45 @@ def features(sentence: Sentence, position: float, n_sentences: int) -> dict[str,
     return f
 
 
-def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+def sequence_features(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+    """`features` of every sentence of an answer, plus the main cues of its neighbours."""
     n = len(sentences)
+    own = [features(s, i / max(n - 1, 1), n) for i, s in enumerate(sentences)]
     out = []
-    for s in sentences:
-        pos = s.index / max(n - 1, 1)
-        f = features(s, pos, n)
-        out.append(
-            {
-                label: sum(star_weights.EMISSION[label].get(k, 0.0) * v for k, v in f.items())
-                for label in LABELS
-            }
-        )
+    for i, f in enumerate(own):
+        g = dict(f)
+        if i > 0:
+            g.update({f"prev_{k}": 1.0 for k in _CONTEXT_CUES if k in own[i - 1]})
+        if i + 1 < n:
+            g.update({f"next_{k}": 1.0 for k in _CONTEXT_CUES if k in own[i + 1]})
+        if any("ref_lesson" in h or "ref_change" in h for h in own[:i]):
+            g["after_reflection"] = 1.0
+        if not _ENDS_SENTENCE.search(sentences[i].text):
+            # A piece cut out of unpunctuated speech: its cues mean something a little different
+            # (a fragment may lack its subject), so every feature also gets a copy of its own.
+            g.update({f"u:{k}": v for k, v in g.items()})
+        out.append(g)
     return out
 
 
-def _log_softmax(scores: dict[str, float]) -> dict[str, float]:
-    m = max(scores.values())
-    z = m + math.log(sum(math.exp(v - m) for v in scores.values()))
-    return {k: v - z for k, v in scores.items()}
+def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+    """Every label's score for every sentence, from its features alone."""
+    return [
+        {
+            label: sum(star_weights.EMISSION[label].get(k, 0.0) * v for k, v in f.items())
+            for label in LABELS
+        }
+        for f in sequence_features(sentences)
+    ]
 
 
 def label_sentences(sentences: Sequence[Sentence]) -> list[str]:
     """The most likely STAR label sequence for an answer's sentences (Viterbi)."""
     if not sentences:
         return []
-    prior = star_weights.PRIOR
-    emissions = [
-        {lab: v - prior[lab] for lab, v in _log_softmax(e).items()}
-        for e in emission_scores(sentences)
-    ]
+    emissions = emission_scores(sentences)
     trans = star_weights.TRANSITION
-    start = star_weights.START
+    start, end = star_weights.START, star_weights.END
     best = [{lab: start[lab] + emissions[0][lab] for lab in LABELS}]
     back: list[dict[str, str]] = []
     for em in emissions[1:]:
@@ -138,7 +229,7 @@ def label_sentences(sentences: Sequence[Sentence]) -> list[str]:
             ptr[lab] = src
         best.append(row)
         back.append(ptr)
-    label = max(LABELS, key=lambda lab: best[-1][lab])
+    label = max(LABELS, key=lambda lab: best[-1][lab] + end[lab])
     path = [label]
     for ptr in reversed(back):
         label = ptr[label]

@@ -30,8 +30,13 @@ def predicted_sentence_labels(answer: Answer, punctuated: bool) -> list[str]:
 
 
 def evaluate(split: str) -> dict:
-    answers = load(split)
-    result: dict = {"split": split, "answers": len(answers)}
+    """Every score on one split ("train" or "heldout") of the coaching development set."""
+    return {"split": split, **score(load(split))}
+
+
+def score(answers: list[Answer], signals: bool = True) -> dict:
+    """STAR label scores per variant and, unless `signals` is false, per-signal agreement."""
+    result: dict = {"answers": len(answers)}
     for variant, punct in (("punctuated", True), ("unpunctuated", False)):
         gold, pred = [], []
         for a in answers:
@@ -56,6 +61,8 @@ def evaluate(split: str) -> dict:
             "per_label": per_label,
             "confusion": {g: dict(confusion[g]) for g in LABELS},
         }
+    if not signals:
+        return result
     agree = Counter()
     misses: dict[str, list[str]] = {s: [] for s in SIGNALS}
     for a in answers:
@@ -75,6 +82,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--split", default="heldout", choices=["train", "heldout"])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--summary", action="store_true", help="aggregate numbers only, no per-answer misses"
+    )
     args = ap.parse_args()
     r = evaluate(args.split)
     if args.json:
@@ -95,7 +105,8 @@ def main() -> int:
             print(f"  {g:<11}" + "".join(f"{v['confusion'][g].get(p, 0):>6}" for p in LABELS))
     print("\nsignals (answer level, unpunctuated text):")
     for s, m in r["signals"].items():
-        print(f"  {s:<27}{m['agreement']:.0%}  {' '.join(m['misses'])}")
+        misses = "" if args.summary else " ".join(m["misses"])
+        print(f"  {s:<27}{m['agreement']:.0%}  {misses}".rstrip())
     return 0
 
 

@@ -1,99 +1,264 @@
 """Fits the STAR sentence labeller on the training split and writes analysis/star_weights.py.
 
-Multinomial logistic regression over structure.features (L2, full-batch gradient descent), the
-label prior, and label-to-label transition log-probabilities counted from the same answers."""
+First the sentence splitter for unpunctuated speech: a logistic regression over
+text.boundary_features, on where the training answers' sentences really start. Then the labeller,
+a linear-chain conditional random field over structure.sequence_features: emission weights per
+feature and label, label-to-label transitions, and start and end scores, fitted together by
+maximum likelihood with an L2 penalty (full-batch Adam on the exact forward-backward gradient).
+Every training answer is seen twice, as written and as a recognizer without punctuation would
+write it, each cut into sentences by text.split_sentences exactly as at run time; a sentence's
+label is the majority of its words' labels.
+
+--cv K scores K-fold cross-validation over the training answers instead of writing weights, so
+features and settings can be compared without looking at the held-out split."""
 
 from __future__ import annotations
 
 import argparse
-import math
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from voicecoach.analysis import structure
+from voicecoach.analysis import star_weights, structure
+from voicecoach.analysis.text import boundary_features, norm, split_sentences
 from voicecoach.analysis.types import LABELS
-from voicecoach.devtools.coaching_data import load
+from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
 
 OUT = Path(structure.__file__).with_name("star_weights.py")
+L2 = 2.0
+STEPS = 1500
+BOUNDARY_L2 = 3.0
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--l2", type=float, default=0.3)
-    ap.add_argument("--steps", type=int, default=3000)
-    args = ap.parse_args()
-    answers = load("train")
+@dataclass
+class Weights:
+    names: list[str]
+    emission: np.ndarray  # features x labels
+    transition: np.ndarray  # from-label x to-label
+    start: np.ndarray
+    end: np.ndarray
+    boundary: dict[str, float]
+
+
+def fit_boundaries(answers: list[Answer], l2: float = BOUNDARY_L2) -> dict[str, float]:
+    """Logistic regression: does a sentence start at this gap of the unpunctuated answer?"""
     rows, ys = [], []
-    trans, starts = Counter(), Counter()
     for a in answers:
-        sents = a.gold_sentences()
-        labels = [lab for _, lab in a.sentences]
-        for s, lab in zip(sents, labels):
-            rows.append(structure.features(s, s.index / max(len(sents) - 1, 1), len(sents)))
-            ys.append(LABELS.index(lab))
-        starts[labels[0]] += 1
-        trans.update(zip(labels, labels[1:]))
-    names = sorted({k for r in rows for k in r})
-    x = np.array([[r.get(n, 0.0) for n in names] for r in rows])
-    y = np.eye(len(LABELS))[ys]
-    w = np.zeros((len(names), len(LABELS)))
-    lr = 0.5
-    for _ in range(args.steps):
-        z = x @ w
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        grad = x.T @ (p - y) / len(x) + args.l2 * w / len(x)
-        w -= lr * grad
-    acc = float(((x @ w).argmax(axis=1) == np.array(ys)).mean())
-    prior = Counter(ys)
+        toks, starts = [], set()
+        for text, _ in a.sentences:
+            starts.add(len(toks))
+            toks += [norm(t) for t in whisper_style(text).split()]
+        for i in range(1, len(toks)):
+            rows.append(boundary_features(toks, i))
+            ys.append(1.0 if i in starts else 0.0)
+    names = sorted({f for r in rows for f in r})
+    col = {n: i for i, n in enumerate(names)}
+    idx = np.array([[col[f] for f in r] for r in rows])
+    y = np.array(ys)
+    w = np.zeros(len(names))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for step in range(1, 801):
+        p = 1.0 / (1.0 + np.exp(-w[idx].sum(axis=1)))
+        g = np.zeros_like(w)
+        np.add.at(g, idx, (p - y)[:, None])
+        g = (g + l2 * w) / len(y) * 100
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    return {n: float(w[i]) for i, n in enumerate(names) if abs(w[i]) >= 5e-3}
+
+
+def sequences(answers: list[Answer]) -> list[tuple[list[dict[str, float]], list[int]]]:
+    """(features, label indices) of every answer, punctuated and unpunctuated."""
+    out = []
+    for a in answers:
+        gold = a.word_labels()
+        for punct in (True, False):
+            sents = split_sentences(words_of(a.text(punct)))
+            labels = [
+                LABELS.index(Counter(gold[s.first : s.last + 1]).most_common(1)[0][0])
+                for s in sents
+            ]
+            out.append((structure.sequence_features(sents), labels))
+    return out
+
+
+def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
+    m = a.max(axis=axis, keepdims=True)
+    return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0.05) -> Weights:
+    """The sentence splitter's boundary weights, then the labeller on sentences cut with them."""
+    boundary = fit_boundaries(answers)
+    star_weights.BOUNDARY = boundary
+    seqs = sequences(answers)
+    names = sorted({k for feats, _ in seqs for f in feats for k in f})
+    col = {n: i for i, n in enumerate(names)}
+    b, t_max, n_f, n_l = len(seqs), max(len(y) for _, y in seqs), len(names), len(LABELS)
+    x = np.zeros((b, t_max, n_f))
+    y = np.zeros((b, t_max, n_l))
+    mask = np.zeros((b, t_max), dtype=bool)
+    lengths = np.array([len(lab) for _, lab in seqs])
+    for i, (feats, labels) in enumerate(seqs):
+        for t, (f, lab) in enumerate(zip(feats, labels)):
+            for k, v in f.items():
+                x[i, t, col[k]] = v
+            y[i, t, lab] = 1.0
+            mask[i, t] = True
+    y_first = y[:, 0]
+    y_last = y[np.arange(b), lengths - 1]
+    y_pairs = np.einsum("bti,btj->ij", y[:, :-1], y[:, 1:] * mask[:, 1:, None])
+    params = [np.zeros((n_f, n_l)), np.zeros((n_l, n_l)), np.zeros(n_l), np.zeros(n_l)]
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+    for step in range(1, steps + 1):
+        w, tr, st, en = params
+        em = x @ w  # b x t x l
+        alpha = np.zeros((b, t_max, n_l))
+        alpha[:, 0] = st + em[:, 0]
+        for t in range(1, t_max):
+            new = _logsumexp(alpha[:, t - 1, :, None] + tr, axis=1) + em[:, t]
+            alpha[:, t] = np.where(mask[:, t, None], new, alpha[:, t - 1])
+        beta = np.zeros((b, t_max, n_l))
+        beta[:, -1] = en
+        for t in range(t_max - 2, -1, -1):
+            new = _logsumexp(tr[None] + (em[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+            beta[:, t] = np.where(mask[:, t + 1, None], new, beta[:, t + 1])
+        log_z = _logsumexp(alpha[:, -1] + en, axis=1)
+        marg = np.exp(alpha + beta - log_z[:, None, None]) * mask[:, :, None]
+        pair = (
+            np.exp(
+                alpha[:, :-1, :, None]
+                + tr[None, None]
+                + (em[:, 1:] + beta[:, 1:])[:, :, None, :]
+                - log_z[:, None, None, None]
+            )
+            * mask[:, 1:, None, None]
+        )
+        grads = [
+            np.einsum("btf,btl->fl", x, marg - y) + l2 * w,
+            pair.sum(axis=(0, 1)) - y_pairs + 0.1 * l2 * tr,
+            marg[:, 0].sum(axis=0) - y_first.sum(axis=0) + 0.1 * l2 * st,
+            marg[np.arange(b), lengths - 1].sum(axis=0) - y_last.sum(axis=0) + 0.1 * l2 * en,
+        ]
+        for p, g, (m, v) in zip(params, grads, moments):
+            g = g / b
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            p -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    return Weights(names, *params, boundary)
+
+
+def install(w: Weights) -> None:
+    """Use these weights in this process (for cross-validation)."""
+    star_weights.EMISSION = {
+        lab: {n: float(w.emission[i, j]) for i, n in enumerate(w.names)}
+        for j, lab in enumerate(LABELS)
+    }
+    star_weights.TRANSITION = {
+        a: {c: float(w.transition[i, j]) for j, c in enumerate(LABELS)}
+        for i, a in enumerate(LABELS)
+    }
+    star_weights.START = {lab: float(w.start[j]) for j, lab in enumerate(LABELS)}
+    star_weights.END = {lab: float(w.end[j]) for j, lab in enumerate(LABELS)}
+    star_weights.BOUNDARY = dict(w.boundary)
+
+
+def write(w: Weights, answers: list[Answer], l2: float) -> None:
+    n_sent = sum(len(a.sentences) for a in answers)
     lines = [
-        '"""Weights of the STAR sentence labeller (see structure.py).',
+        '"""Weights of the STAR sentence labeller (structure.py) and of the sentence splitter for',
+        "unpunctuated speech (text.py).",
         "",
-        f"Written by scripts/train_coaching from {len(answers)} answers, {len(ys)} sentences of",
-        'the training split (tests/data/coaching/devset_train.jsonl). Do not edit by hand."""',
+        f"Written by scripts/train_coaching from {len(answers)} answers, {n_sent} sentences of",
+        "the training split (tests/data/coaching/devset_train.jsonl), each answer seen punctuated",
+        f'and unpunctuated; a linear-chain CRF with L2 {l2:g}. Do not edit by hand."""',
         "",
         "EMISSION: dict[str, dict[str, float]] = {",
     ]
     for j, lab in enumerate(LABELS):
         items = ", ".join(
-            f'"{n}": {w[i, j]:.3f}' for i, n in enumerate(names) if abs(w[i, j]) >= 5e-4
+            f'"{n}": {w.emission[i, j]:.3f}'
+            for i, n in enumerate(w.names)
+            if abs(w.emission[i, j]) >= 5e-4
         )
         lines.append(f'    "{lab}": {{{items}}},')
     lines.append("}")
+    lines.append("# Scores of a label following another, of starting and of ending an answer.")
+    lines.append("TRANSITION: dict[str, dict[str, float]] = {")
+    for i, a in enumerate(LABELS):
+        row = ", ".join(f'"{c}": {w.transition[i, j]:.3f}' for j, c in enumerate(LABELS))
+        lines.append(f'    "{a}": {{{row}}},')
+    lines.append("}")
+    for name, vec in (("START", w.start), ("END", w.end)):
+        row = ", ".join(f'"{lab}": {vec[j]:.3f}' for j, lab in enumerate(LABELS))
+        lines.append(f"{name}: dict[str, float] = {{{row}}}")
     lines.append(
-        "# log P(label): emissions are posteriors, divided by the prior for the Viterbi pass."
+        "# Log-odds features of a sentence starting at a gap in unpunctuated speech (text.py)."
     )
-    lines.append(
-        "PRIOR = {"
-        + ", ".join(
-            f'"{lab}": {math.log((prior[i] + 1) / (len(ys) + len(LABELS))):.3f}'
-            for i, lab in enumerate(LABELS)
-        )
-        + "}"
-    )
-    lines.append(
-        "START = {"
-        + ", ".join(
-            f'"{lab}": {math.log((starts[lab] + 0.5) / (len(answers) + 3)):.3f}' for lab in LABELS
-        )
-        + "}"
-    )
-    lines.append("TRANSITION = {")
-    for a in LABELS:
-        total = sum(trans[(a, b)] for b in LABELS) + 0.5 * len(LABELS)
-        lines.append(
-            f'    "{a}": {{'
-            + ", ".join(f'"{b}": {math.log((trans[(a, b)] + 0.5) / total):.3f}' for b in LABELS)
-            + "},"
-        )
+    lines.append("BOUNDARY: dict[str, float] = {")
+    for n in sorted(w.boundary):
+        lines.append(f"    {n!r}: {w.boundary[n]:.3f},")
     lines.append("}")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def cross_validate(answers: list[Answer], k: int, l2: float, steps: int) -> dict[str, float]:
+    """Sentence accuracy (per variant) and signal agreement over K held-back folds of the
+    training answers, each scored by a model fitted on the other folds."""
+    from voicecoach.devtools.eval_coaching import score
+
+    keys = ("EMISSION", "TRANSITION", "START", "END", "BOUNDARY")
+    saved = {name: getattr(star_weights, name, None) for name in keys}
+    hits: Counter[str] = Counter()
+    n_sent = 0
+    try:
+        for fold in range(k):
+            test = [a for i, a in enumerate(answers) if i % k == fold]
+            install(fit([a for i, a in enumerate(answers) if i % k != fold], l2, steps))
+            r = score(test)
+            n = r["punctuated"]["sentences"]
+            n_sent += n
+            for variant in ("punctuated", "unpunctuated"):
+                hits[variant] += r[variant]["accuracy"] * n
+            for sig, m in r["signals"].items():
+                hits[sig] += m["agreement"] * len(test)
+    finally:
+        for name, value in saved.items():
+            setattr(star_weights, name, value)
+    return {
+        key: round(
+            hits[key] / (n_sent if key in ("punctuated", "unpunctuated") else len(answers)), 4
+        )
+        for key in hits
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--l2", type=float, default=L2)
+    ap.add_argument("--steps", type=int, default=STEPS)
+    ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation, writes nothing")
+    args = ap.parse_args()
+    answers = load("train")
+    if args.cv:
+        r = cross_validate(answers, args.cv, args.l2, args.steps)
+        print(
+            f"{args.cv}-fold cross-validation on {len(answers)} training answers, l2 {args.l2:g}: "
+            f"punctuated {r.pop('punctuated'):.1%}, unpunctuated {r.pop('unpunctuated'):.1%}"
+        )
+        print("  signals: " + ", ".join(f"{k} {v:.0%}" for k, v in r.items()))
+        return 0
+    w = fit(answers, args.l2, args.steps)
+    write(w, answers, args.l2)
+    n_sent = sum(len(a.sentences) for a in answers)
     print(
-        f"trained on {len(answers)} answers, {len(ys)} sentences, {len(names)} features; "
-        f"training accuracy (no sequence) {acc:.1%}; wrote {OUT}"
+        f"trained on {len(answers)} answers, {n_sent} sentences, {len(w.names)} features; "
+        f"wrote {OUT}"
     )
     return 0
 

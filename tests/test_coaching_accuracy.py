@@ -1,0 +1,290 @@
+"""Coaching truth: STAR labels and answer-level signals against the coach's held-out labels.
+
+The held-out split (tests/data/coaching/devset_heldout.jsonl) was written independently of the
+training split the labeller and the signal rules were developed on. Goals that are not reached
+are strict xfails carrying the measured number, so the suite stays honest: a goal that starts
+passing fails the suite until its xfail is removed.
+
+The unit tests below pin the signal rules on literal sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from voicecoach.analysis import Transcript, analyze
+from voicecoach.analysis.signals import detect
+from voicecoach.analysis.text import split_sentences
+from voicecoach.devtools.eval_coaching import evaluate
+
+STAR_GOAL = 0.85
+SIGNAL_GOAL = 0.90
+
+# Measured on the held-out split with the weights and rules in this commit.
+_MISSED = {
+    "ownership": 0.727,
+    "quantified_impact": 0.864,
+    "growth": 0.864,
+    "root_cause": 0.545,
+    "stakeholder_communication": 0.773,
+}
+
+
+@pytest.fixture(scope="module")
+def heldout() -> dict:
+    return evaluate("heldout")
+
+
+@pytest.mark.parametrize("variant", ["punctuated", "unpunctuated"])
+def test_star_labels_agree_with_the_coach(heldout: dict, variant: str) -> None:
+    assert heldout[variant]["accuracy"] >= STAR_GOAL
+
+
+def _signal_case(name: str) -> Any:
+    marks = ()
+    if name in _MISSED:
+        marks = pytest.mark.xfail(
+            strict=True, reason=f"measured {_MISSED[name]:.1%}, goal {SIGNAL_GOAL:.0%}"
+        )
+    return pytest.param(name, marks=marks, id=name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        _signal_case(n)
+        for n in (
+            "ownership",
+            "blame",
+            "quantified_impact",
+            "growth",
+            "root_cause",
+            "stakeholder_communication",
+            "hedging",
+        )
+    ],
+)
+def test_signal_agrees_with_the_coach(heldout: dict, name: str) -> None:
+    assert heldout["signals"][name]["agreement"] >= SIGNAL_GOAL
+
+
+# --- the rules on literal sentences -------------------------------------------------------------
+
+
+def _detect(*pairs: tuple[str, str]) -> dict:
+    """Signals of an answer given as (label, sentence) pairs, labels fixed by hand."""
+    text = " ".join(t for _, t in pairs)
+    sentences = split_sentences(Transcript.from_text(text).words)
+    assert len(sentences) == len(pairs)
+    return detect(sentences, [lab for lab, _ in pairs])
+
+
+def _one(signal: str, sentence: str, label: str = "action") -> bool:
+    return _detect((label, sentence))[signal].present
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Instead of blaming the vendor, I owned it.",
+        "That one was on me.",
+        "I should have asked the clinic staff before I picked a date.",
+        "It was my call to ship without the load test.",
+        "My job was to get the migration done before the contract ended.",
+        "I took full responsibility for the outage.",
+        "I didn't check whether anything was still reading from the table.",
+    ],
+)
+def test_ownership_is_first_person_responsibility(sentence: str) -> None:
+    assert _one("ownership", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We pushed the page on Thursday night and it looked fine.",
+        "The team shipped it a week late.",
+        "So I sort of volunteered, I guess, to figure out the reporting.",
+    ],
+)
+def test_ownership_needs_an_unhedged_i(sentence: str) -> None:
+    assert not _one("ownership", sentence)
+
+
+def test_blaming_others_cancels_ownership() -> None:
+    got = _detect(
+        ("task", "The integration was mine to deliver."),
+        ("action", "The vendor kept missing deadlines, so we slipped."),
+    )
+    assert got["blame"].present and not got["ownership"].present
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The vendor kept missing deadlines.",
+        "It was their fault, not mine.",
+        "Honestly it was out of my control.",
+        "Nobody bothered telling me until the week before.",
+    ],
+)
+def test_blame(sentence: str) -> None:
+    assert _one("blame", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Instead of blaming the vendor, I owned it.",
+        "It wasn't really her fault, nobody had shown her how.",
+        "He kept them going even during the crunch.",
+        "I never blamed the other team for it.",
+    ],
+)
+def test_not_blame(sentence: str) -> None:
+    assert not _one("blame", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We cut costs by forty percent.",
+        "The bill came down by about a third.",
+        "We saved two hundred thousand dollars a year.",
+        "Attendance was 1,860, and only one sponsor asked for a refund.",
+        "Latency went from 800 ms to 450 ms.",
+    ],
+)
+def test_quantified_impact_is_a_number_in_the_result(sentence: str) -> None:
+    assert _one("quantified_impact", sentence, label="result")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It went a bit better and the client stayed with us.",
+        "We shipped in Q3 and the client was happy.",
+        "He moved to the tier two team later.",
+        "I followed up once or twice.",
+    ],
+)
+def test_no_quantified_impact_without_an_amount(sentence: str) -> None:
+    assert not _one("quantified_impact", sentence, label="result")
+
+
+def test_numbers_outside_the_result_do_not_count() -> None:
+    got = _detect(
+        ("situation", "We supported about fourteen clinics across the region."),
+        ("result", "It went badly, and the front desk fell back to paper."),
+    )
+    assert not got["quantified_impact"].present
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Since then I always run a dry run before a cutover.",
+        "These days I give feedback within a week.",
+        "Now whenever I roll something out, I do it in one store first.",
+        "I don't sign off a launch anymore unless the load test is at peak.",
+    ],
+)
+def test_growth_is_a_lasting_change(sentence: str) -> None:
+    assert _one("growth", sentence, label="reflection")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I learned that you should always test first.",
+        "Next time I would ask the clinic staff first.",
+        "We've kept that model ever since.",
+    ],
+)
+def test_a_lesson_alone_is_not_growth(sentence: str) -> None:
+    assert not _one("growth", sentence, label="reflection")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It turned out the labels for one payment method were inverted because of a bug.",
+        "The root cause was a config copied from staging.",
+        "We tracked it down to a script loading in the wrong order.",
+        "Nobody really owned cloud costs.",
+        "I went by the prefix and didn't check whether anything was reading from it.",
+        "We slipped because the replay environment wasn't ready.",
+    ],
+)
+def test_root_cause_says_why(sentence: str) -> None:
+    assert _one("root_cause", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I put the security fix first because it was exploitable from the internet.",
+        "P95 came down because we cleaned up some queries.",
+        "It turned out great, and the client renewed.",
+        "We found that the smaller machines were nearly as fast.",
+    ],
+)
+def test_reasons_for_a_choice_are_not_a_root_cause(sentence: str) -> None:
+    assert not _one("root_cause", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I immediately escalated the risk to the VP of Engineering.",
+        "I let my director know we were going to miss.",
+        "I kept the customer posted every couple of days.",
+        "We emailed every attendee within a day.",
+        "I gave our head of marketing a call so she could pause the campaign.",
+        "I phoned their operations director myself that morning.",
+    ],
+)
+def test_stakeholder_communication_tells_the_people_affected(sentence: str) -> None:
+    assert _one("stakeholder_communication", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We got everybody on a call and fixed it.",
+        "I mentioned it in retros a couple of times.",
+        "I asked one of the engineers a few questions.",
+    ],
+)
+def test_working_with_the_team_is_not_stakeholder_communication(sentence: str) -> None:
+    assert not _one("stakeholder_communication", sentence)
+
+
+def test_a_routine_status_update_in_the_setup_is_not_stakeholder_communication() -> None:
+    got = _detect(("task", "I was giving the CTO a status update every Friday."))
+    assert not got["stakeholder_communication"].present
+
+
+def test_hedging_must_be_pervasive() -> None:
+    hedged = (
+        "I guess I sort of led it, maybe. I think it kind of worked, probably. "
+        "I suppose I learned something, sort of."
+    )
+    plain = "I think the plan was right. We shipped it in May and cut costs by half."
+    assert analyze(Transcript.from_text(hedged)).signals["hedging"].present
+    assert not analyze(Transcript.from_text(plain)).signals["hedging"].present
+
+
+def test_signals_survive_missing_punctuation() -> None:
+    text = (
+        "at my last company i was the tech lead on the billing migration my job was to move every "
+        "customer before the old contract ended i made the call to skip the dry run and the first "
+        "cutover failed it turned out the new system rejected long addresses i told the director "
+        "and the account managers that afternoon in the end we moved all four hundred customers "
+        "two weeks late and since then i always run a dry run before a cutover"
+    )
+    got = analyze(Transcript.from_text(text)).signals
+    for name in ("ownership", "root_cause", "stakeholder_communication", "growth"):
+        assert got[name].present, name
+    assert not got["blame"].present
