@@ -211,7 +211,33 @@ def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
     ]
 
 
+# Explicit signposts a speaker uses to name a STAR part. When the sequence model leaves a part
+# out altogether, a sentence that names it this plainly is given that label: a coach would.
+SIGNPOSTS = {
+    "task": re.compile(r"^((so|and|but|well|now) )*(as \w+( \w+){0,6}, )?(my (job|role|task|goal|"
+                       r"responsibility|mandate|assignment) (was|were|is)|i was (responsible|tasked|"
+                       r"asked|brought in) |the (goal|objective|task) was)\b|\bmy job was to\b"),
+    "result": re.compile(r"^((so|and|but|well) )*(in the end|as a result|the result was|ultimately|"
+                         r"eventually|at the end of the day|by the end)\b"),
+}
+
+
 def label_sentences(sentences: Sequence[Sentence]) -> list[str]:
+    """The most likely STAR label sequence, with plainly signposted parts never lost."""
+    labels = _viterbi(sentences)
+    n = len(labels)
+    for part, rx in SIGNPOSTS.items():
+        if part in labels:
+            continue
+        for i, sent in enumerate(sentences):
+            early = i < max(2, n * 0.6)
+            if rx.search(sent.normalized) and (early if part == "task" else i >= n * 0.4):
+                labels[i] = part
+                break
+    return labels
+
+
+def _viterbi(sentences: Sequence[Sentence]) -> list[str]:
     """The most likely STAR label sequence for an answer's sentences (Viterbi)."""
     if not sentences:
         return []
