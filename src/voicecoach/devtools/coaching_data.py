@@ -7,19 +7,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from voicecoach.analysis.signals import SIGNAL_NAMES
 from voicecoach.analysis.text import Sentence, norm
 from voicecoach.analysis.types import Word
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "coaching"
-SIGNALS = (
-    "ownership",
-    "blame",
-    "quantified_impact",
-    "growth",
-    "root_cause",
-    "stakeholder_communication",
-    "hedging",
-)
+SIGNALS = SIGNAL_NAMES  # the order and names of the built-in signals
 
 
 @dataclass(frozen=True)
