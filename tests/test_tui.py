@@ -353,3 +353,24 @@ async def test_review_shows_model_answer_and_plays_from_a_sentence(tmp_path, ban
         await wait_for(pilot, lambda: len(practice.player.played) == 1)
         assert practice.player.played[0] == practice.store.get(screen.attempt_id).audio_path
         assert second > 0
+
+
+async def test_long_history_loads_a_page_then_more_at_the_end(tmp_path, bank) -> None:
+    from voicecoach.devtools.seed_history import seed
+    from voicecoach.tui.history_screen import PAGE
+
+    practice = make_practice(tmp_path, bank, settings=Settings(voice=False))
+    seed(practice.store, bank, PAGE * 2 + 5)
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        app.show_history()
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                       and app.screen.query(DataTable))
+        table = app.screen.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == PAGE)
+        await pilot.press("pagedown", "pagedown")  # to the last loaded row: the next page comes
+        await wait_for(pilot, lambda: table.row_count == 2 * PAGE)
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await wait_for(pilot, lambda: table.row_count == 2 * PAGE + 5)
+        assert "more below" not in text_of(app.screen, "#history-status")

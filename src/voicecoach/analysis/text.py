@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -149,6 +150,7 @@ SENTENCE_GAP_S = 0.8
 _CUT_BIAS = 1.0
 
 
+@functools.lru_cache(maxsize=8192)  # called for every word by several steps of one analysis
 def norm(token: str) -> str:
     """Lowercase a token and drop surrounding punctuation, keeping inner apostrophes and hyphens."""
     t = _STRIP.sub("", token.lower().replace("’", "'"))

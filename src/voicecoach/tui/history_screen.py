@@ -14,11 +14,12 @@ from voicecoach.errors import VoicecoachError
 from voicecoach.service.review import GENERAL, MEASURES, baseline, compare, trends
 from voicecoach.storage import AttemptSummary
 
-PAGE = 100  # rows fetched at a time (a few screens); more arrive as the cursor reaches the end
+PAGE = 40  # rows fetched at a time (about a screenful); more arrive as the cursor reaches the end
 
 
 class HistoryScreen(Screen):
     SUB_TITLE = "history"
+    AUTO_FOCUS = "DataTable"  # arrows and Enter work at once; the filter is a click or Tab away
     BINDINGS = [
         Binding("enter", "open", "Open"),
         Binding("c", "compare", "Compare with previous take"),
