@@ -374,3 +374,25 @@ async def test_long_history_loads_a_page_then_more_at_the_end(tmp_path, bank) ->
         await pilot.press("pagedown", "pagedown", "pagedown")
         await wait_for(pilot, lambda: table.row_count == 2 * PAGE + 5)
         assert "more below" not in text_of(app.screen, "#history-status")
+
+
+async def test_settings_screen_chooses_the_microphone_and_remembers(tmp_path, bank) -> None:
+    from textual.widgets import Select, Switch
+
+    from tests.tui_fakes import MIC
+    from voicecoach.config import load_settings
+    from voicecoach.tui.settings_screen import SettingsScreen
+
+    practice = make_practice(tmp_path, bank, settings=Settings(voice=False))
+    app = VoicecoachApp(practice)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        app.screen.query_one("#input_device", Select).value = str(MIC.index)
+        app.screen.query_one("#auto_record", Switch).value = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        saved = load_settings()
+        assert saved.input_device == str(MIC.index) and saved.auto_record is True
+        assert practice.settings.input_device == str(MIC.index)

@@ -43,6 +43,7 @@ class HomeScreen(Screen):
         Binding("n", "next_new", "Next new"),
         Binding("h", "history", "History"),
         Binding("w", "write", "Type answer"),
+        Binding("s", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -133,6 +134,11 @@ class HomeScreen(Screen):
 
     def action_history(self) -> None:
         self.app.show_history()  # type: ignore[attr-defined]
+
+    def action_settings(self) -> None:
+        from voicecoach.tui.settings_screen import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_write(self) -> None:
         card_id = self.selected()
