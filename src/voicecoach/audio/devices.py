@@ -9,7 +9,7 @@ from voicecoach.errors import AudioError
 
 NO_DEVICE_HELP = (
     "no microphone found: plug one in or enable it in the system's sound settings "
-    "(on Linux, check `pactl list short sources`), then press R to look again"
+    "(on Linux, check `pactl list short sources`)"
 )
 
 

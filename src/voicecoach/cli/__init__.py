@@ -377,7 +377,7 @@ def devices(app: AppContext, as_json: bool) -> None:
         click.echo(json.dumps([d.__dict__ for d in inputs], indent=2))
         return
     if not inputs:
-        raise AudioError(NO_DEVICE_HELP.split(", then press")[0])
+        raise AudioError(NO_DEVICE_HELP)
     chosen = app.settings().input_device
     for d in inputs:
         mark = "*" if d.is_default else " "

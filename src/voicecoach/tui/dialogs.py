@@ -26,7 +26,7 @@ class NoMicrophoneScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("No microphone", classes="heading")
-            yield Static(NO_DEVICE_HELP.capitalize() + ".")
+            yield Static(NO_DEVICE_HELP[0].upper() + NO_DEVICE_HELP[1:] + ", then look again.")
             yield Static("You can still analyse a recording or a typed answer:")
             yield Input(placeholder="path to a recording, then Enter", id="file")
             yield Button("Look again for a microphone", id="retry")
