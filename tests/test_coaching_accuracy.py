@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from voicecoach.analysis import Transcript, analyze
-from voicecoach.analysis.signals import detect
+from voicecoach.analysis.signals import SIGNAL_NAMES, detect
 from voicecoach.analysis.text import split_sentences
 from voicecoach.devtools.eval_coaching import evaluate
 
@@ -54,15 +54,7 @@ def _signal_case(name: str) -> Any:
     "name",
     [
         _signal_case(n)
-        for n in (
-            "ownership",
-            "blame",
-            "quantified_impact",
-            "growth",
-            "root_cause",
-            "stakeholder_communication",
-            "hedging",
-        )
+        for n in SIGNAL_NAMES
     ],
 )
 def test_signal_agrees_with_the_coach(heldout: dict, name: str) -> None:
