@@ -18,7 +18,7 @@ from voicecoach.speech.streaming import SAMPLE_RATE, StreamingTranscriber
 from voicecoach.speech.transcriber import Transcriber
 
 log = logging.getLogger(__name__)
-PROCESS_EVERY_S = 0.5
+PROCESS_EVERY_S = 0.25
 
 
 class Resampler:
@@ -64,6 +64,9 @@ class LiveTranscription:
         self._thread = threading.Thread(target=self._run, name="live-transcription", daemon=True)
         self._error: Exception | None = None
         self._resample: Resampler | None = None
+        # Fillers heard in the last decode ahead at a pause, keyed by that decode's word list:
+        # if the pause is the end of the answer, the last chunk's second listen is already done.
+        self._ready: tuple[list[Word], list[Word]] | None = None
         self._thread.start()
 
     def feed(self, block: np.ndarray, rate: int) -> None:
@@ -87,10 +90,26 @@ class LiveTranscription:
                 last = time.monotonic()
                 try:
                     self._absorb(self.stream.process())
+                    self._prepare()
                 except Exception as e:  # noted; the take is on disk and batch analysis remains
                     log.exception("live transcription failed")
                     self._error = e
                     return
+
+    def _prepare(self) -> None:
+        """The second listen for fillers on the decode ahead at a pause, before the stop."""
+        spec = self.stream.at_pause
+        if spec is None or (self._ready is not None and self._ready[0] is spec[2]):
+            return
+        start_s, samples, words = spec
+        found = self._listen(samples, words, start_s) if words else []
+        self._ready = (words, found)
+
+    def _listen(self, samples: np.ndarray, words: list[Word], start_s: float) -> list[Word]:
+        voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
+        local = [shift_word(w, -start_s) for w in words]
+        found = listen_for_fillers(self.stream.transcriber, samples, local, voiced).found
+        return [shift_word(w, start_s) for w in found]
 
     def _absorb(self, chunks) -> None:
         """Voiced spans of newly committed chunks, and the fillers Whisper left out of them
@@ -100,10 +119,13 @@ class LiveTranscription:
             self._voiced.extend(shift_span(s, c.start_s) for s in voiced)
             if not c.words:
                 continue
-            local = [shift_word(w, -c.start_s) for w in c.words]
-            found = listen_for_fillers(self.stream.transcriber, c.samples, local, voiced).found
+            ready = self._ready
+            if ready is not None and ready[0] is c.words:
+                found = ready[1]
+            else:
+                found = self._listen(c.samples, c.words, c.start_s)
             if found:
-                c.words = merge(c.words, [shift_word(w, c.start_s) for w in found])
+                c.words = merge(c.words, found)
 
     def cancel(self) -> None:
         self._blocks.put(None)

@@ -20,8 +20,9 @@ from voicecoach.speech.transcriber import SAMPLE_RATE, Transcriber
 CLOSING_PAUSE_S = 0.6  # a silence this long ends a phrase
 MIN_COMMIT_S = 14.0  # commit closed phrases once this much audio has gathered
 MAX_PENDING_S = 28.0  # past this, cut at the longest short pause (or the quietest moment)
-SPECULATE_AFTER_S = 0.5  # trailing silence after which the pending audio is decoded ahead
+SPECULATE_AFTER_S = 0.3  # trailing silence after which the pending audio is decoded ahead
 SPECULATE_EVERY_S = 2.5  # and, while speech goes on, each time this much more has come
+TAIL_S = 2.0  # how much of the end of the buffer the pause check looks at
 
 
 @dataclass
@@ -37,14 +38,26 @@ class Chunk:
         return self.start_s + len(self.samples) / SAMPLE_RATE
 
 
-def speech_regions(audio: np.ndarray, min_silence_s: float = CLOSING_PAUSE_S) -> list[dict]:
+def speech_regions(
+    audio: np.ndarray, min_silence_s: float = CLOSING_PAUSE_S, pad_s: float = 0.1
+) -> list[dict]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if len(audio) < SAMPLE_RATE // 10:
         return []
-    return get_speech_timestamps(
-        audio, VadOptions(min_silence_duration_ms=int(min_silence_s * 1000), speech_pad_ms=100),
-        sampling_rate=SAMPLE_RATE)
+    opts = VadOptions(
+        min_silence_duration_ms=int(min_silence_s * 1000), speech_pad_ms=int(pad_s * 1000)
+    )
+    return get_speech_timestamps(audio, opts, sampling_rate=SAMPLE_RATE)
+
+
+def speech_end(audio: np.ndarray) -> int | None:
+    """Where the last speech in the final TAIL_S of `audio` ends (a sample index into `audio`),
+    None when that stretch is silent. A short look with a short closing silence, so a pause is
+    seen about 0.3 s into it rather than after the 0.6 s that closes a phrase."""
+    lo = max(len(audio) - int(TAIL_S * SAMPLE_RATE), 0)
+    regions = speech_regions(audio[lo:], min_silence_s=0.2, pad_s=0.03)
+    return lo + regions[-1]["end"] if regions else None
 
 
 class StreamingTranscriber:
@@ -54,6 +67,10 @@ class StreamingTranscriber:
         self._committed_s = 0.0
         self._lock = threading.Lock()  # insert_audio runs on another thread than process
         self._spec: tuple[int, list[Word]] | None = None  # (samples decoded, words) ahead of time
+        # The last decode ahead made at a pause: (start of the pending audio in seconds, the
+        # audio it decoded, its words). What the answer's last chunk will be if the pause is the
+        # end, so callers can prepare their own work on it (live.py listens for fillers).
+        self.at_pause: tuple[float, np.ndarray, list[Word]] | None = None
         self.chunks: list[Chunk] = []
         self.decoded_s = 0.0  # audio decoded in all, speculation included (for benchmarks)
 
@@ -81,11 +98,14 @@ class StreamingTranscriber:
             n = len(audio)
             regions = speech_regions(audio)
         if regions:
-            end = regions[-1]["end"]
+            # A tail with no speech at all: the last phrase ended longer ago than the look back.
+            end = speech_end(audio) or regions[-1]["end"]
             covered = self._spec[0] if self._spec is not None else 0
             paused = n - end >= SPECULATE_AFTER_S * SAMPLE_RATE and covered < end
             if paused or end - covered >= SPECULATE_EVERY_S * SAMPLE_RATE:
                 self._spec = (n, self._decode(audio[:n], self._committed_s))
+                if paused:
+                    self.at_pause = (self._committed_s, audio[:n], self._spec[1])
         return new
 
     def finish(self) -> list[Chunk]:
@@ -96,9 +116,10 @@ class StreamingTranscriber:
         if len(audio):
             spec = self._spec
             regions = speech_regions(audio)
+            end = (speech_end(audio) or regions[-1]["end"]) if regions else 0
             if spec is None:
                 self._commit(len(audio))
-            elif not regions or regions[-1]["end"] <= spec[0]:
+            elif end <= spec[0]:
                 self._commit(len(audio), words=spec[1])  # no speech since: reuse it all
             else:
                 self._commit(len(audio), words=self._finish_after(audio, spec))
@@ -154,6 +175,7 @@ class StreamingTranscriber:
         chunk.words = words if words is not None else self._decode(piece, self._committed_s)
         self._committed_s = chunk.end_s
         self._spec = None
+        self.at_pause = None
         self.chunks.append(chunk)
         return chunk
 
