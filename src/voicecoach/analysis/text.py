@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voicecoach.analysis import star_weights
 from voicecoach.analysis.types import Word
 
 _STRIP = re.compile(r"[^\w'%$.-]+")
@@ -207,9 +206,8 @@ def boundary_features(toks: Sequence[str], i: int) -> list[str]:
     return f
 
 
-def _cut_score(toks: Sequence[str], i: int) -> float:
+def _cut_score(toks: Sequence[str], i: int, w: dict[str, float]) -> float:
     """Log-odds that a new sentence starts at token i (a cut between tokens i-1 and i)."""
-    w = star_weights.BOUNDARY
     return _CUT_BIAS + sum(w.get(f, 0.0) for f in boundary_features(toks, i))
 
 
@@ -230,7 +228,11 @@ def _split_long(words: Sequence[Word], lo: int, hi: int) -> list[tuple[int, int]
     if n <= MAX_SENTENCE_WORDS:
         return [(lo, hi)]
     toks = [norm(w.text) for w in words[lo : hi + 1]]
-    cut = [0.0] + [_cut_score(toks, i) for i in range(1, n)]
+    # Imported here: the weights are a large module, and the question bank and the storage
+    # import this package without ever cutting a sentence.
+    from voicecoach.analysis import star_weights
+
+    cut = [0.0] + [_cut_score(toks, i, star_weights.BOUNDARY) for i in range(1, n)]
     best = [0.0] + [-math.inf] * n  # best[j]: the best cutting of toks[:j] with a cut at j
     back = [0] * (n + 1)
     for j in range(1, n + 1):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from voicecoach.analysis import AnalysisOptions, Transcript, Word, analyze
-from voicecoach.analysis.report import Analysis
+from voicecoach.analysis.types import Transcript, Word
 from voicecoach.audio.files import SAMPLE_RATE, Audio, load_audio
 from voicecoach.audio.vad import voiced_spans
 from voicecoach.config import Settings
@@ -20,12 +19,23 @@ from voicecoach.speech.fillers import listen_for_fillers, merge
 from voicecoach.speech.transcriber import Transcriber
 from voicecoach.storage import NewAttempt, Store
 
+if TYPE_CHECKING:
+    from voicecoach.analysis.report import Analysis, AnalysisOptions
+
 ProgressFn = Callable[[str], None]
 
 
 def _quiet(_: str) -> None:
     pass
 
+
+
+def _report():
+    """The analysis proper, imported on first use: compiling its rules and weights would
+    otherwise add a quarter of a second to the app's start, before any answer exists."""
+    from voicecoach.analysis import report
+
+    return report
 
 @dataclass(frozen=True)
 class Outcome:
@@ -52,7 +62,7 @@ class AnswerAnalyzer:
         return self.bank.get(question_id) if question_id else None
 
     def options(self, card: Card | None, target_s: float | None = None) -> AnalysisOptions:
-        return AnalysisOptions(
+        return _report().AnalysisOptions(
             question_id=card.id if card else None,
             question_prompt=card.prompt if card else None,
             target_s=target_s if target_s is not None else (card.target_seconds if card else None),
@@ -110,7 +120,7 @@ class AnswerAnalyzer:
     ) -> Outcome:
         card = self.card(question_id)  # an unknown id fails before any slow work
         transcript = self.transcribe(audio.samples, progress)
-        analysis = analyze(transcript, self.options(card, target_s))
+        analysis = _report().analyze(transcript, self.options(card, target_s))
         return self.coach(Outcome(analysis, analysis.to_dict(), card))
 
     def analyze_transcript(self, transcript: Transcript, question_id: str | None = None,
@@ -123,7 +133,7 @@ class AnswerAnalyzer:
                     if heard >= 1.0 else "no speech was heard in the recording")
             transcript = Transcript(transcript.words, transcript.duration_s, transcript.voiced,
                                     (*transcript.notes, note))
-        analysis = analyze(transcript, self.options(card, target_s))
+        analysis = _report().analyze(transcript, self.options(card, target_s))
         return self.coach(Outcome(analysis, analysis.to_dict(), card))
 
     def analyze_file(
@@ -155,7 +165,7 @@ class AnswerAnalyzer:
         parent_id: int | None = None,
     ) -> Outcome:
         card = self.card(question_id)
-        analysis = analyze(Transcript.from_text(text), self.options(card, target_s))
+        analysis = _report().analyze(Transcript.from_text(text), self.options(card, target_s))
         outcome = self.coach(Outcome(analysis, analysis.to_dict(), card))
         return self.save(outcome, None, parent_id=parent_id) if save else outcome
 
