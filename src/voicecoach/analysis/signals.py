@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from voicecoach.analysis import signal_model
 from voicecoach.analysis.text import NUMBER_WORDS, Sentence
 from voicecoach.analysis.types import CardSignal
 
@@ -435,62 +436,102 @@ def _result_edges(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[
     return out
 
 
-def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, SignalResult]:
-    """Every built-in signal, with evidence sentences (at most three each)."""
-    words = sum(len(s.tokens) for s in sentences) or 1
-    res: dict[str, SignalResult] = {}
+def rule_evidence(
+    sentences: Sequence[Sentence], labels: Sequence[str]
+) -> dict[str, list[Evidence]]:
+    """What the hand-written rules find, per rule: the sentences where each fires."""
     label_of = {s.index: lab for s, lab in zip(sentences, labels)}
-
-    blame = _evidence(sentences, BLAME, skip=_BLAME_NEGATED)
-    res["blame"] = SignalResult("blame", bool(blame), tuple(blame[:3]))
-
-    # An answer that puts the failure on others does not show ownership, whatever else it says.
+    found: dict[str, list[Evidence]] = {}
+    found["blame"] = _evidence(sentences, BLAME, skip=_BLAME_NEGATED)
     own = _evidence(sentences, OWNERSHIP, spill=True) + _evidence(
         sentences, OWNERSHIP_WEAK, skip=HEDGES
     )
-    own = sorted(set(own), key=lambda e: e.sentence)
-    res["ownership"] = SignalResult(
-        "ownership", bool(own) and not blame, tuple(own[:3]) if not blame else ()
-    )
-
+    found["ownership"] = sorted(set(own), key=lambda e: e.sentence)
     # Numbers count in the result part; an answer without a result has no quantified impact.
     # A sentence the labeller left in the action still counts when it plainly states an outcome
     # ("We missed the deadline, resulting in a $120,000 fee").
     outcome = {e.sentence for e in _evidence(sentences, OUTCOME)}
+    amounts = _evidence(sentences, _Amount)
     quant = [
         e
-        for e in _evidence(sentences, _Amount)
+        for e in amounts
         if label_of[e.sentence] == "result"
         or (e.sentence in outcome and label_of[e.sentence] in ("action", "reflection"))
     ]
     if not quant:  # a cut a few words off in unpunctuated speech: "...replaced it | within 5 weeks"
         quant = _result_edges(sentences, labels)
-    res["quantified_impact"] = SignalResult("quantified_impact", bool(quant), tuple(quant[:3]))
-
-    lessons = _evidence(sentences, LESSON)
-    changes = _changes(sentences, labels)
-    if changes:  # the lesson first, and the lasting change last
-        growth_ev = [e for e in lessons if e.sentence < changes[0].sentence][-2:] + changes[:1]
-    else:
-        growth_ev = lessons[:3]
-    res["growth"] = SignalResult(
-        "growth",
-        bool(changes),
-        tuple(growth_ev),
-        {"lessons": len(lessons), "changes": len(changes)},
-    )
-
-    cause = _evidence(sentences, ROOT_CAUSE, spill=True)
-    res["root_cause"] = SignalResult("root_cause", bool(cause), tuple(cause[:3]))
-
-    stake = [
+    found["quantified_impact"] = quant
+    found["amount"] = amounts
+    found["lesson"] = _evidence(sentences, LESSON)
+    found["growth"] = _changes(sentences, labels)
+    found["root_cause"] = _evidence(sentences, ROOT_CAUSE, spill=True)
+    found["stakeholder_communication"] = [
         e
         for e in _evidence(sentences, STAKEHOLDER, spill=True)
         if label_of[e.sentence] in _COMM_LABELS
     ]
-    res["stakeholder_communication"] = SignalResult(
-        "stakeholder_communication", bool(stake), tuple(stake[:3])
+    found["hedge"] = _evidence(sentences, HEDGES)
+    return found
+
+
+def _learned(
+    sentences: Sequence[Sentence], labels: Sequence[str], rules: dict[str, list[Evidence]]
+) -> dict[str, list[Evidence]]:
+    """Per learned signal, the sentences whose score clears its threshold, best first."""
+    pos = {s.index: i for i, s in enumerate(sentences)}
+    hits = {name: {pos[e.sentence] for e in ev} for name, ev in rules.items()}
+    feats = signal_model.sentence_features(sentences, labels, hits)
+    out = {}
+    for name in signal_model.learned_signals():
+        probs = signal_model.probabilities(feats, name)
+        cut = signal_model.threshold(name)
+        chosen = {i for i, p in enumerate(probs) if p >= cut}
+        if signal_model.rule_suffices(name):
+            chosen |= hits.get(name, set())
+        ranked = sorted(chosen, key=lambda i: -probs[i])
+        out[name] = [
+            Evidence(sentences[i].text, sentences[i].start, sentences[i].index) for i in ranked
+        ]
+    return out
+
+
+def _top(ev: list[Evidence]) -> tuple[Evidence, ...]:
+    """At most three, in the order they were said."""
+    return tuple(sorted(ev[:3], key=lambda e: e.sentence))
+
+
+def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, SignalResult]:
+    """Every built-in signal, with evidence sentences (at most three each)."""
+    words = sum(len(s.tokens) for s in sentences) or 1
+    res: dict[str, SignalResult] = {}
+    rules = rule_evidence(sentences, labels)
+    found = {name: rules[name] for name in SIGNAL_NAMES if name in rules}
+    found.update(_learned(sentences, labels, rules))
+
+    blame = found["blame"]
+    res["blame"] = SignalResult("blame", bool(blame), _top(blame))
+    # An answer that puts the failure on others does not show ownership, whatever else it says.
+    own = found["ownership"]
+    res["ownership"] = SignalResult(
+        "ownership", bool(own) and not blame, () if blame else _top(own)
     )
+    quant = found["quantified_impact"]
+    res["quantified_impact"] = SignalResult("quantified_impact", bool(quant), _top(quant))
+
+    lessons, changes = rules["lesson"], found["growth"]
+    if changes:  # the lesson first, and the lasting change last
+        first = min(e.sentence for e in changes)
+        growth_ev = (*[e for e in lessons if e.sentence < first][-2:], *_top(changes)[:1])
+    else:
+        growth_ev = tuple(lessons[:3])
+    res["growth"] = SignalResult(
+        "growth",
+        bool(changes),
+        growth_ev,
+        {"lessons": len(lessons), "changes": len(changes)},
+    )
+    for name in ("root_cause", "stakeholder_communication"):
+        res[name] = SignalResult(name, bool(found[name]), _top(found[name]))
 
     hedge_hits = [(s, len(HEDGES.findall(s.normalized))) for s in sentences]
     n_hedges = sum(n for _, n in hedge_hits)

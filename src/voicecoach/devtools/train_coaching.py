@@ -9,6 +9,8 @@ Every training answer is seen twice, as written and as a recognizer without punc
 write it, each cut into sentences by text.split_sentences exactly as at run time; a sentence's
 label is the majority of its words' labels.
 
+Then the signal scores, fitted on the new labels (devtools/train_signals.py).
+
 --cv K scores K-fold cross-validation over the training answers instead of writing weights, so
 features and settings can be compared without looking at the held-out split."""
 
@@ -67,7 +69,8 @@ def fit_boundaries(answers: list[Answer], l2: float = BOUNDARY_L2) -> dict[str, 
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g * g
         w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-    return {n: float(w[i]) for i, n in enumerate(names) if abs(w[i]) >= 5e-3}
+    # Small weights are dropped: they move few cuts and would triple the weights file.
+    return {n: float(w[i]) for i, n in enumerate(names) if abs(w[i]) >= 0.05}
 
 
 def sequences(answers: list[Answer]) -> list[tuple[list[dict[str, float]], list[int]]]:
@@ -260,6 +263,11 @@ def main() -> int:
         f"trained on {len(answers)} answers, {n_sent} sentences, {len(w.names)} features; "
         f"wrote {OUT}"
     )
+    # The signal scores read the labeller's labels, so they are fitted on the new labeller.
+    install(w)
+    from voicecoach.devtools import train_signals
+
+    print(train_signals.train(answers))
     return 0
 
 

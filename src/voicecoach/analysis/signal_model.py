@@ -1,0 +1,69 @@
+"""A learned score per sentence for each accountability signal.
+
+The rules in signals.py are precise but narrow: a speaker who says "what actually bit us was a
+cron job that ran twice" names a root cause in words no rule lists. So each sentence is also
+described by the words and word pairs it uses, its STAR label, which rules fire in it and in its
+neighbours, and a logistic model per signal, fitted on the evidence sentences of the labelled
+development set (scripts/train_coaching), turns that into a probability. An answer shows a
+signal when its best sentence clears the signal's threshold; the sentences that clear it are the
+evidence. Weights live in `signal_weights`."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from voicecoach.analysis import signal_weights
+from voicecoach.analysis.text import Sentence
+
+# Words too common to say anything on their own (they still count inside word pairs).
+_SKIP = frozenset({"", "the", "a", "an", "and", "to", "of", "it", "that", "so", "um", "uh", "like"})
+
+
+def sentence_features(
+    sentences: Sequence[Sentence], labels: Sequence[str], rules: Mapping[str, set[int]]
+) -> list[list[str]]:
+    """The binary features of every sentence: `rules` maps a rule's name to the indices (into
+    `sentences`) of the sentences where it fires."""
+    out = []
+    n = len(sentences)
+    for i, (s, lab) in enumerate(zip(sentences, labels)):
+        toks = [t for t in s.tokens if t]
+        f = {"bias", f"lab:{lab}"}
+        if i == 0:
+            f.add("pos:first")
+        if i == n - 1:
+            f.add("pos:last")
+        f.update(f"w:{t}" for t in toks if t not in _SKIP)
+        f.update(f"b:{a} {b}" for a, b in zip(toks, toks[1:]))
+        for name, hits in rules.items():
+            if i in hits:
+                f.add(f"r:{name}")
+                f.add(f"r:{name}&{lab}")
+            if i - 1 in hits or i + 1 in hits:
+                f.add(f"near:{name}")
+        out.append(sorted(f))
+    return out
+
+
+def probabilities(features: Sequence[Sequence[str]], signal: str) -> list[float]:
+    weights = signal_weights.WEIGHTS.get(signal, {})
+    out = []
+    for f in features:
+        z = sum(weights.get(x, 0.0) for x in f)
+        out.append(1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))))
+    return out
+
+
+def threshold(signal: str) -> float:
+    return signal_weights.THRESHOLD.get(signal, 0.5)
+
+
+def learned_signals() -> tuple[str, ...]:
+    return tuple(signal_weights.WEIGHTS)
+
+
+def rule_suffices(signal: str) -> bool:
+    """Whether the signal's hand-written rule firing is enough on its own (chosen in training
+    where it agreed more often with the coach's labels)."""
+    return signal in getattr(signal_weights, "RULE_SUFFICES", ())

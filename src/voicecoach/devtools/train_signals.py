@@ -1,0 +1,282 @@
+"""Fits the learned signal scores (analysis/signal_model.py) and writes analysis/signal_weights.py.
+
+Every training answer is seen as written and as a recognizer without punctuation would write
+it, cut into sentences and labelled exactly as at run time. A sentence is a positive example of a
+signal when most of its words come from a sentence the labeller quoted as that signal's
+evidence. One L2-regularised logistic regression per signal; the threshold that decides an
+answer (its best sentence against it) is the one that agrees most often with the answer-level
+labels on out-of-fold scores, so it is not fitted to sentences the model has seen.
+
+--cv K prints K-fold cross-validated answer agreement instead of writing weights, so features
+and settings can be compared without looking at the held-out split."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voicecoach.analysis import signal_model, signal_weights
+from voicecoach.analysis.signals import rule_evidence
+from voicecoach.analysis.structure import label_sentences
+from voicecoach.analysis.text import split_sentences
+from voicecoach.devtools.coaching_data import DATA, Answer, load, words_of
+
+OUT = Path(signal_weights.__file__)
+SIGNALS = (
+    "ownership",
+    "blame",
+    "quantified_impact",
+    "growth",
+    "root_cause",
+    "stakeholder_communication",
+)
+L2 = 3.0
+STEPS = 400
+MIN_ANSWERS = 3  # a word or word pair must turn up in this many training answers
+PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat the file
+
+
+@dataclass
+class Example:
+    answer: str
+    features: list[str]
+    gold: dict[str, bool]
+
+
+def _evidence_table() -> dict[str, dict[str, set[int]]]:
+    out = {}
+    for line in (DATA / "devset_train.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out[d["id"]] = {k: set(v) for k, v in d.get("evidence", {}).items()}
+    return out
+
+
+def examples(answers: list[Answer]) -> list[list[Example]]:
+    """Per answer, its sentences (both variants) as training examples."""
+    table = _evidence_table()
+    out = []
+    for a in answers:
+        ev = table.get(a.id, {})
+        # which gold sentence each word comes from
+        gold_sentence = [i for i, (t, _) in enumerate(a.sentences) for _ in t.split()]
+        rows = []
+        for punct in (True, False):
+            sents = split_sentences(words_of(a.text(punct)))
+            labels = label_sentences(sents)
+            rules = rule_evidence(sents, labels)
+            pos = {s.index: i for i, s in enumerate(sents)}
+            hits = {k: {pos[e.sentence] for e in v} for k, v in rules.items()}
+            feats = signal_model.sentence_features(sents, labels, hits)
+            for s, f in zip(sents, feats):
+                src = Counter(gold_sentence[s.first : s.last + 1])
+                gold = {
+                    sig: sum(n for g, n in src.items() if g in ev.get(sig, ()))
+                    > (s.last - s.first + 1) / 2
+                    for sig in SIGNALS
+                }
+                rows.append(Example(a.id, f, gold))
+        out.append(rows)
+    return out
+
+
+def vocabulary(groups: list[list[Example]]) -> list[str]:
+    df: Counter[str] = Counter()
+    for rows in groups:
+        df.update({f for r in rows for f in r.features})
+    return sorted(f for f, n in df.items() if n >= MIN_ANSWERS)
+
+
+def fit_one(
+    x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = STEPS, lr: float = 0.1
+) -> np.ndarray:
+    """Logistic regression by full-batch Adam; the bias (column 0) is not penalised."""
+    w = np.zeros(x.shape[1], dtype=x.dtype)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    penal = np.ones_like(w)
+    penal[0] = 0.0
+    n = len(y)
+    for t in range(1, steps + 1):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        g = (x.T @ (p - y) + l2 * penal * w) / n
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    return w
+
+
+def matrix(rows: list[Example], vocab: list[str]) -> np.ndarray:
+    col = {f: i for i, f in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    for r, ex in enumerate(rows):
+        for f in ex.features:
+            if f in col:
+                x[r, col[f]] = 1.0
+    return x
+
+
+def fit(groups: list[list[Example]], l2: float = L2) -> dict[str, dict[str, float]]:
+    vocab = ["bias", *[f for f in vocabulary(groups) if f != "bias"]]
+    rows = [r for g in groups for r in g]
+    x = matrix(rows, vocab)
+    out = {}
+    for sig in SIGNALS:
+        y = np.array([1.0 if r.gold[sig] else 0.0 for r in rows], dtype=x.dtype)
+        w = fit_one(x, y, l2)
+        out[sig] = {f: round(float(wi), 3) for f, wi in zip(vocab, w) if abs(wi) >= PRUNE}
+    return out
+
+
+def answer_scores(
+    groups: list[list[Example]], weights: dict[str, dict[str, float]]
+) -> list[dict[str, list[tuple[float, bool]]]]:
+    """Per answer and signal, for each variant (as written, unpunctuated): the best sentence's
+    score, and whether the signal's own rule fires anywhere in it."""
+    out = []
+    for rows in groups:
+        half = _variant_split(rows)
+        scores = {}
+        for sig in SIGNALS:
+            w = weights[sig]
+            scores[sig] = [
+                (
+                    max((sum(w.get(f, 0.0) for f in r.features) for r in part), default=-30.0),
+                    any(f"r:{sig}" in r.features for r in part),
+                )
+                for part in (rows[:half], rows[half:])
+            ]
+        out.append(scores)
+    return out
+
+
+def _variant_split(rows: list[Example]) -> int:
+    # examples() appends the punctuated variant first; its first sentence has pos:first, and so
+    # does the unpunctuated variant's first sentence.
+    firsts = [i for i, r in enumerate(rows) if "pos:first" in r.features]
+    return firsts[1] if len(firsts) > 1 else len(rows)
+
+
+def best_thresholds(
+    scores: list[dict[str, list[tuple[float, bool]]]], answers: list[Answer]
+) -> tuple[dict[str, float], list[str]]:
+    """Per signal, the threshold on the best sentence's score that agrees most often with the
+    answer labels, and whether the signal's rule firing should also decide on its own (kept
+    only where that agrees more often)."""
+    thr, rule_suffices = {}, []
+    for sig in SIGNALS:
+        zs = sorted({z for s in scores for z, _ in s[sig]})
+        cands = [(a + b) / 2 for a, b in zip(zs, zs[1:])] or [0.0]
+        best = (-1, 0.0, False)  # (agreement, threshold, rule suffices)
+        for union in (False, True):
+            for c in cands:
+                acc = sum(
+                    (z >= c or (union and rule)) == a.signals[sig]
+                    for s, a in zip(scores, answers)
+                    for z, rule in s[sig]
+                )
+                # ties: the model alone, and the threshold nearest its own even odds
+                if acc > best[0] or (acc == best[0] and not union and abs(c) < abs(best[1])):
+                    best = (acc, c, union)
+        thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[1]))), 4)
+        if best[2]:
+            rule_suffices.append(sig)
+    return thr, rule_suffices
+
+
+Scores = list[dict[str, list[tuple[float, bool]]]]
+
+
+def cross_validate(
+    answers: list[Answer], k: int, l2: float = L2
+) -> tuple[dict[str, float], list[str], Scores]:
+    """Thresholds and rule choices from out-of-fold scores, and those scores."""
+    groups = examples(answers)
+    folds = [list(range(i, len(answers), k)) for i in range(k)]
+    oof: Scores = [{} for _ in answers]
+    for fold in folds:
+        train = [g for i, g in enumerate(groups) if i not in fold]
+        w = fit(train, l2)
+        for i, s in zip(fold, answer_scores([groups[i] for i in fold], w)):
+            oof[i] = s
+    thr, rule_suffices = best_thresholds(oof, answers)
+    return thr, rule_suffices, oof
+
+
+def agreement(
+    scores: Scores, answers: list[Answer], thr: dict[str, float], rule_suffices: list[str]
+) -> dict[str, float]:
+    """Answer-level agreement on the unpunctuated variant."""
+    out = {}
+    for sig in SIGNALS:
+        c = float(np.log(thr[sig] / (1 - thr[sig])))
+        hits = []
+        for s, a in zip(scores, answers):
+            z, rule = s[sig][1]
+            hits.append((z >= c or (rule and sig in rule_suffices)) == a.signals[sig])
+        out[sig] = round(sum(hits) / len(hits), 3)
+    return out
+
+
+def write(
+    weights: dict[str, dict[str, float]], thr: dict[str, float], rule_suffices: list[str], n: int
+) -> None:
+    lines = [
+        '"""Weights of the learned signal scores (signal_model.py).',
+        "",
+        f"Written by scripts/train_coaching from {n} answers of the training split",
+        "(tests/data/coaching/devset_train.jsonl) and their evidence sentences: one logistic",
+        f"regression per signal, L2 {L2}, weights under {PRUNE} dropped.",
+        'Do not edit by hand."""',
+        "",
+        "WEIGHTS: dict[str, dict[str, float]] = {",
+    ]
+    for sig, w in weights.items():
+        lines.append(f"    {sig!r}: {{")
+        lines += [f"        {f!r}: {v}," for f, v in sorted(w.items())]
+        lines.append("    },")
+    lines.append("}")
+    lines.append("# An answer shows a signal when its best sentence scores at least this.")
+    lines.append("THRESHOLD: dict[str, float] = {")
+    lines += [f"    {k!r}: {v}," for k, v in thr.items()]
+    lines.append("}")
+    lines.append("# Signals whose rule also decides on its own, where that agreed more often.")
+    lines.append(f"RULE_SUFFICES: tuple[str, ...] = {tuple(rule_suffices)!r}")
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def train(answers: list[Answer]) -> str:
+    thr, rule_suffices, oof = cross_validate(answers, 5)
+    weights = fit(examples(answers))
+    write(weights, thr, rule_suffices, len(answers))
+    size = sum(len(w) for w in weights.values())
+    cv = agreement(oof, answers, thr, rule_suffices)
+    return (
+        f"signals: {size} weights over {len(SIGNALS)} signals, rule also decides for "
+        f"{', '.join(rule_suffices) or 'none'}; 5-fold agreement {cv}; wrote {OUT}"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cv", type=int, default=0)
+    ap.add_argument("--l2", type=float, default=L2)
+    args = ap.parse_args()
+    answers = load("train")
+    if args.cv:
+        thr, rule_suffices, oof = cross_validate(answers, args.cv, args.l2)
+        cv = agreement(oof, answers, thr, rule_suffices)
+        print(json.dumps({"cv": args.cv, "l2": args.l2, "thresholds": thr,
+                          "rule_suffices": rule_suffices, "agreement_unpunctuated": cv}))
+        return 0
+    print(train(answers))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
