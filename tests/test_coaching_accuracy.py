@@ -24,8 +24,7 @@ SIGNAL_GOAL = 0.90
 # Measured on the held-out split (54 answers) with the weights and rules in this commit.
 _MISSED = {
     "ownership": 0.833,
-    "quantified_impact": 0.889,
-    "root_cause": 0.741,
+    "root_cause": 0.685,
 }
 
 
