@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 
 from voicecoach.analysis import signal_weights
 from voicecoach.analysis.text import Sentence
@@ -42,7 +43,7 @@ def sentence_features(
                 f.add(f"r:{name}&{lab}")
             if i - 1 in hits or i + 1 in hits:
                 f.add(f"near:{name}")
-        out.append(sorted(f))
+        out.append(list(f))
     return out
 
 
@@ -50,7 +51,7 @@ def probabilities(features: Sequence[Sequence[str]], signal: str) -> list[float]
     weights = signal_weights.WEIGHTS.get(signal, {})
     out = []
     for f in features:
-        z = sum(weights.get(x, 0.0) for x in f)
+        z = sum(map(weights.get, f, repeat(0.0, len(f))))
         out.append(1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))))
     return out
 
