@@ -23,6 +23,7 @@ MAX_PENDING_S = 28.0  # past this, cut at the longest short pause (or the quiete
 SPECULATE_AFTER_S = 0.3  # trailing silence after which the pending audio is decoded ahead
 SPECULATE_EVERY_S = 2.5  # and, while speech goes on, each time this much more has come
 TAIL_S = 2.0  # how much of the end of the buffer the pause check looks at
+RESCAN_S = 1.0  # new audio between two looks at the whole pending audio for a phrase to commit
 
 
 @dataclass
@@ -71,6 +72,8 @@ class StreamingTranscriber:
         # audio it decoded, its words). What the answer's last chunk will be if the pause is the
         # end, so callers can prepare their own work on it (live.py listens for fillers).
         self.at_pause: tuple[float, np.ndarray, list[Word]] | None = None
+        self._scanned = 0  # buffer length at the last look for a phrase to commit
+        self._silent_to = 0  # buffer length at the last look that found a silent tail
         self.chunks: list[Chunk] = []
         self.decoded_s = 0.0  # audio decoded in all, speculation included (for benchmarks)
 
@@ -84,23 +87,28 @@ class StreamingTranscriber:
             self._buffer = np.concatenate([self._buffer, samples.astype(np.float32, copy=False)])
 
     def process(self) -> list[Chunk]:
-        """Commit closed phrases; decode ahead when the speaker pauses. Returns new chunks."""
+        """Commit closed phrases; decode ahead when the speaker pauses. Returns new chunks.
+        Cheap when there is nothing to do: the whole pending audio goes through the VAD only once
+        per RESCAN_S of new audio (80 ms for 28 s here), the pause check looks at the tail."""
         with self._lock:
             audio = self._buffer
-        n = len(audio)
-        regions = speech_regions(audio)
         new = []
-        cut = self._cut_point(audio, regions)
-        if cut is not None:
-            new.append(self._commit(cut))
-            with self._lock:
-                audio = self._buffer
-            n = len(audio)
+        if len(audio) - self._scanned >= RESCAN_S * SAMPLE_RATE:
+            cut = self._cut_point(audio, speech_regions(audio))
+            if cut is not None:
+                new.append(self._commit(cut))
+                with self._lock:
+                    audio = self._buffer
+            self._scanned = len(audio)
+        n = len(audio)
+        covered = self._spec[0] if self._spec is not None else 0
+        end = speech_end(audio)
+        if end is None and max(covered, self._silent_to) < n - TAIL_S * SAMPLE_RATE:
+            # A silent tail: the last phrase ended longer ago than the look back. Was it decoded?
             regions = speech_regions(audio)
-        if regions:
-            # A tail with no speech at all: the last phrase ended longer ago than the look back.
-            end = speech_end(audio) or regions[-1]["end"]
-            covered = self._spec[0] if self._spec is not None else 0
+            end = regions[-1]["end"] if regions else None
+            self._silent_to = n
+        if end is not None:
             paused = n - end >= SPECULATE_AFTER_S * SAMPLE_RATE and covered < end
             if paused or end - covered >= SPECULATE_EVERY_S * SAMPLE_RATE:
                 self._spec = (n, self._decode(audio[:n], self._committed_s))
@@ -176,6 +184,7 @@ class StreamingTranscriber:
         self._committed_s = chunk.end_s
         self._spec = None
         self.at_pause = None
+        self._silent_to = 0
         self.chunks.append(chunk)
         return chunk
 
