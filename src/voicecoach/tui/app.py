@@ -21,8 +21,6 @@ from voicecoach.tui.dialogs import (
     RecoverTakeScreen,
     TypedAnswerScreen,
 )
-from voicecoach.tui.feedback_screen import FeedbackScreen
-from voicecoach.tui.history_screen import HistoryScreen
 from voicecoach.tui.home import HomeScreen
 from voicecoach.tui.messages import AnalysisDone, AnalysisFailed, WarmedUp, WarmUpFailed
 from voicecoach.tui.practice_screen import PracticeScreen
@@ -118,6 +116,10 @@ class VoicecoachApp(App):
     def show_feedback(
         self, report: dict[str, Any], attempt_id: int | None, card: Card | None, speak: bool
     ) -> None:
+        # The report and history screens are imported when first shown: with what they pull in
+        # (the review service, markdown), they would add a tenth of a second to the app's start.
+        from voicecoach.tui.feedback_screen import FeedbackScreen
+
         screen = FeedbackScreen(report, attempt_id, card, speak)
         if isinstance(self.screen, PracticeScreen):
             self.switch_screen(screen)
@@ -125,6 +127,8 @@ class VoicecoachApp(App):
             self.push_screen(screen)
 
     def show_history(self) -> None:
+        from voicecoach.tui.history_screen import HistoryScreen
+
         self.push_screen(HistoryScreen())
 
     def action_go_home(self) -> None:
