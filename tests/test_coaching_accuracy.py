@@ -16,6 +16,7 @@ import pytest
 from voicecoach.analysis import Transcript, analyze
 from voicecoach.analysis.signals import SIGNAL_NAMES, rule_evidence
 from voicecoach.analysis.text import split_sentences
+from voicecoach.devtools.coaching_data import whisper_style
 from voicecoach.devtools.eval_coaching import evaluate
 
 STAR_GOAL = 0.85
@@ -280,3 +281,23 @@ def test_signals_survive_missing_punctuation() -> None:
     for name in ("ownership", "root_cause", "stakeholder_communication", "growth"):
         assert got[name].present, name
     assert not got["blame"].present
+
+
+# --- the learned scores on top of the rules ------------------------------------------------------
+
+_UNLISTED_CAUSE = (
+    "At my last job I ran the nightly billing export. One morning half of our invoices went out "
+    "twice. What actually bit us was the export taking longer than its schedule interval, so a "
+    "second copy started before the first had finished. I stopped the job, refunded the "
+    "duplicates the same day and added a lock so two runs can never overlap."
+)
+
+
+@pytest.mark.parametrize("punctuated", [True, False], ids=["punctuated", "as-whisper-writes"])
+def test_a_cause_in_words_no_rule_lists_is_found(punctuated: bool) -> None:
+    text = _UNLISTED_CAUSE if punctuated else whisper_style(_UNLISTED_CAUSE)
+    a = analyze(Transcript.from_text(text))
+    assert not rule_evidence(a.sentences, a.labels)["root_cause"]  # the rules miss it
+    got = a.signals["root_cause"]
+    assert got.present
+    assert any("bit us" in e.text for e in got.evidence)

@@ -21,20 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.analysis import signal_model, signal_weights
-from voicecoach.analysis.signals import rule_evidence
+from voicecoach.analysis.signals import SIGNAL_NAMES, rule_evidence
 from voicecoach.analysis.structure import label_sentences
 from voicecoach.analysis.text import split_sentences
 from voicecoach.devtools.coaching_data import DATA, Answer, load, words_of
 
 OUT = Path(signal_weights.__file__)
-SIGNALS = (
-    "ownership",
-    "blame",
-    "quantified_impact",
-    "growth",
-    "root_cause",
-    "stakeholder_communication",
-)
+# Hedging stays a count over the whole answer: it is how often, not which sentence.
+SIGNALS = tuple(s for s in SIGNAL_NAMES if s != "hedging")
 L2 = 3.0
 STEPS = 400
 MIN_ANSWERS = 3  # a word or word pair must turn up in this many training answers
