@@ -25,7 +25,7 @@ SIGNAL_GOAL = 0.90
 # Measured on the held-out split (54 answers) with the weights and rules in this commit.
 _MISSED = {
     "ownership": 0.833,
-    "root_cause": 0.685,
+    "root_cause": 0.648,
 }
 
 

@@ -160,25 +160,27 @@ def best_thresholds(
     scores: list[dict[str, list[tuple[float, bool]]]], answers: list[Answer]
 ) -> tuple[dict[str, float], list[str]]:
     """Per signal, the threshold on the best sentence's score that agrees most often with the
-    answer labels, and whether the signal's rule firing should also decide on its own (kept
-    only where that agrees more often)."""
+    answer labels, and whether the signal's rule firing also decides on its own: kept where that
+    agrees at least as often, because the rules are the part a person can read and check."""
     thr, rule_suffices = {}, []
     for sig in SIGNALS:
         zs = sorted({z for s in scores for z, _ in s[sig]})
         cands = [(a + b) / 2 for a, b in zip(zs, zs[1:])] or [0.0]
-        best = (-1, 0.0, False)  # (agreement, threshold, rule suffices)
+        best = {}
         for union in (False, True):
+            top = (-1, 0.0)  # (agreement, threshold); ties: nearest the model's own even odds
             for c in cands:
                 acc = sum(
                     (z >= c or (union and rule)) == a.signals[sig]
                     for s, a in zip(scores, answers)
                     for z, rule in s[sig]
                 )
-                # ties: the model alone, and the threshold nearest its own even odds
-                if acc > best[0] or (acc == best[0] and not union and abs(c) < abs(best[1])):
-                    best = (acc, c, union)
-        thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[1]))), 4)
-        if best[2]:
+                if acc > top[0] or (acc == top[0] and abs(c) < abs(top[1])):
+                    top = (acc, c)
+            best[union] = top
+        union = best[True][0] >= best[False][0]
+        thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[union][1]))), 4)
+        if union:
             rule_suffices.append(sig)
     return thr, rule_suffices
 
