@@ -7,6 +7,7 @@ can say how many fillers the transcript had and how many were inferred from the 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,11 @@ DISCOURSE = (
     "literally",
     "like",
 )
+# The phrases by their first word, in the order above: a word is checked only against the
+# phrases it can start.
+_DISCOURSE_BY_FIRST: dict[str, list[tuple[str, list[str]]]] = {}
+for _phrase in DISCOURSE:
+    _DISCOURSE_BY_FIRST.setdefault(_phrase.split()[0], []).append((_phrase, _phrase.split()))
 
 # "like" is a verb or preposition after these words, not a filler.
 _LIKE_NOT_FILLER_BEFORE = frozenset(
@@ -172,8 +178,7 @@ def find_fillers(words: Sequence[Word]) -> list[Filler]:
             i += 1
             continue
         matched = False
-        for phrase in DISCOURSE:
-            parts = phrase.split()
+        for phrase, parts in _DISCOURSE_BY_FIRST.get(tok, ()):
             if toks[i : i + len(parts)] != parts:
                 continue
             last = i + len(parts) - 1
@@ -335,9 +340,10 @@ def measure_pace(
     speaking = max(elapsed - silent, 1e-6)
     articulation = len(counted) / speaking * 60
     windows = []
+    starts = sorted(max(w.start, lo) for w in counted)  # type: ignore[type-var]
     t = lo
     while t < hi:
-        n = sum(1 for w in counted if t <= max(w.start, lo) < t + window_s)  # type: ignore[type-var]
+        n = bisect.bisect_left(starts, t + window_s) - bisect.bisect_left(starts, t)
         span = min(window_s, hi - t)
         if span >= window_s / 3:  # a short tail window would give a wild rate
             windows.append((round(t - lo, 2), round(n / span * 60, 1)))

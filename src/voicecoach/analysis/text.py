@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from voicecoach.analysis.types import Word
 
@@ -165,10 +165,11 @@ class Sentence:
     tokens: tuple[str, ...]
     start: float | None
     end: float | None
+    # The tokens as one string, made once: every rule searches it, hundreds of times an answer.
+    normalized: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def normalized(self) -> str:
-        return " ".join(t for t in self.tokens if t)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "normalized", " ".join(t for t in self.tokens if t))
 
 
 def _shape(tok: str) -> str:
