@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voicecoach.errors import AudioError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SAMPLE_RATE = 16_000
 
@@ -40,6 +42,8 @@ def load_audio(path: str | Path) -> Audio:
         raise AudioError(f"{p}: permission denied") from None
     except Exception as e:  # PyAV raises many kinds (InvalidDataError, ValueError, IndexError...)
         raise AudioError(f"{p}: not a readable audio file ({type(e).__name__})") from None
+    import numpy as np  # here, not at import: the app starts faster
+
     samples = np.asarray(samples, dtype=np.float32)
     if samples.size == 0:
         raise AudioError(f"{p}: the recording is empty (0 seconds of audio)")

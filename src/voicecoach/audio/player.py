@@ -5,8 +5,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import soundfile as sf
-
 from voicecoach.audio.devices import sounddevice
 from voicecoach.errors import AudioError
 
@@ -18,6 +16,8 @@ class Player:
 
     def play(self, path: Path, start_s: float = 0.0) -> bool:
         """Block until the file has played or stop() was called; False when stopped."""
+        import soundfile as sf  # with numpy, on first play: not at the app's start
+
         sd = sounddevice()
         try:
             data, rate = sf.read(path, dtype="float32", always_2d=True)

@@ -5,10 +5,13 @@ measured from these spans instead."""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voicecoach.analysis.types import Span
 from voicecoach.audio.files import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def voiced_spans(

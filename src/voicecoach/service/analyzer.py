@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from voicecoach.analysis.types import Transcript, Word
 from voicecoach.audio.files import SAMPLE_RATE, Audio, load_audio
 from voicecoach.audio.vad import voiced_spans
@@ -18,6 +16,9 @@ from voicecoach.questions import Card, QuestionBank
 from voicecoach.speech.fillers import listen_for_fillers, merge
 from voicecoach.speech.transcriber import Transcriber
 from voicecoach.storage import NewAttempt, Store
+
+if TYPE_CHECKING:
+    import numpy as np
 
 if TYPE_CHECKING:
     from voicecoach.analysis.report import Analysis, AnalysisOptions

@@ -12,19 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voicecoach.audio.devices import InputDevice, list_inputs
 from voicecoach.audio.files import load_audio
 from voicecoach.audio.player import Player
-from voicecoach.audio.recorder import Recorder, Take
 from voicecoach.config import Settings
 from voicecoach.errors import AudioError, VoicecoachError
 from voicecoach.questions import Card, QuestionBank
 from voicecoach.service.analyzer import AnswerAnalyzer, Outcome, ProgressFn
-from voicecoach.service.live import LiveTranscription
 from voicecoach.speech.voice import Voice
 from voicecoach.storage import Store
+
+if TYPE_CHECKING:
+    from voicecoach.audio.recorder import Take
+    from voicecoach.service.live import LiveTranscription
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,8 @@ class Practice:
         path = self.new_take_path()
         tap = None
         if self.settings.live_transcription:
+            from voicecoach.service.live import LiveTranscription  # numpy: not at app start
+
             live = self._live[path] = LiveTranscription(self.analyzer.transcriber)
             tap = live.feed
         return self.make_recorder(path, self.settings.input_device or None, tap)
@@ -167,6 +171,13 @@ def build_practice(
     settings: Settings, bank: QuestionBank, store: Store, analyzer: AnswerAnalyzer
 ) -> Practice:
     """The real adapters: pyttsx3 voice, sounddevice recorder and player."""
+
+    def recorder(path: Path, device: str | int | None, tap=None) -> RecorderLike:
+        # Imported on the first take: with numpy and soundfile, a tenth of a second of start-up.
+        from voicecoach.audio.recorder import Recorder
+
+        return Recorder(path, device, tap=tap)
+
     voice = Voice(settings.voice_rate, settings.voice_id) if settings.voice else None
     return Practice(
         settings,
@@ -175,7 +186,7 @@ def build_practice(
         analyzer,
         voice,
         Player(),
-        lambda path, device, tap=None: Recorder(path, device, tap=tap),
+        recorder,
     )
 
 

@@ -25,12 +25,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voicecoach.analysis.pacing import HESITATIONS, AudioFiller, filler_kind
 from voicecoach.analysis.text import norm
 from voicecoach.analysis.types import Span, Word
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SAMPLE_RATE = 16_000
 PROMPT = "Uh, um, uh."
@@ -131,6 +133,8 @@ class Piece:
 
 def join(samples: np.ndarray, spans: Sequence[Span]) -> tuple[np.ndarray, list[Piece]]:
     """The spans of `samples`, one after another with a short silence between them."""
+    import numpy as np  # here, not at import: the app starts faster
+
     gap = np.zeros(int(SEPARATOR_S * SAMPLE_RATE), dtype=np.float32)
     parts: list[np.ndarray] = []
     pieces: list[Piece] = []

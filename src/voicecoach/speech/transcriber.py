@@ -8,11 +8,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voicecoach.analysis.types import Word
 from voicecoach.errors import TranscriptionError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 SAMPLE_RATE = 16_000  # what Whisper models take
@@ -142,6 +144,8 @@ class Transcriber:
         """Lazily recognise `samples` (16 kHz mono float32): yields (words, avg_logprob,
         no_speech_prob) per kept segment, with times from the start of `samples` plus offset_s."""
         model = self.load()
+        import numpy as np  # here, not at import: the app starts faster
+
         lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
         audio = np.concatenate([lead, samples.astype(np.float32, copy=False)])
         multilingual = (
@@ -187,6 +191,8 @@ class Transcriber:
         `segments` re-encodes a whole 30 s window for the tail after the last word, which doubles
         the cost of a short clip. Times are from the start of `samples`."""
         model = self.load()
+        import numpy as np  # here, not at import: the app starts faster
+
         lead = np.zeros(int(LEAD_IN_S * SAMPLE_RATE), dtype=np.float32)
         audio = np.concatenate([lead, samples.astype(np.float32, copy=False)])
         if len(audio) > WINDOW_S * SAMPLE_RATE:
