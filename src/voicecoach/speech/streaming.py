@@ -21,7 +21,9 @@ CLOSING_PAUSE_S = 0.6  # a silence this long ends a phrase
 MIN_COMMIT_S = 14.0  # commit closed phrases once this much audio has gathered
 MAX_PENDING_S = 28.0  # past this, cut at the longest short pause (or the quietest moment)
 SPECULATE_AFTER_S = 0.3  # trailing silence after which the pending audio is decoded ahead
-SPECULATE_EVERY_S = 2.5  # and, while speech goes on, each time this much more has come
+# And, while speech goes on, each time this much more has come. Not more often: a decode takes
+# 1-1.8 s here, and one still running when the answer ends delays the decode at the pause.
+SPECULATE_EVERY_S = 6.0
 TAIL_S = 2.0  # how much of the end of the buffer the pause check looks at
 RESCAN_S = 1.0  # new audio between two looks at the whole pending audio for a phrase to commit
 
