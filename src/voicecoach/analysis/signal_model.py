@@ -66,5 +66,5 @@ def learned_signals() -> tuple[str, ...]:
 
 def rule_suffices(signal: str) -> bool:
     """Whether the signal's hand-written rule firing is enough on its own (chosen in training
-    where it agreed more often with the coach's labels)."""
-    return signal in getattr(signal_weights, "RULE_SUFFICES", ())
+    where it agreed at least as often with the coach's labels)."""
+    return signal in signal_weights.RULE_SUFFICES

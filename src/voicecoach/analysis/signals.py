@@ -500,13 +500,21 @@ def rule_evidence(
     return found
 
 
+def learned_features(
+    sentences: Sequence[Sentence], labels: Sequence[str], rules: dict[str, list[Evidence]]
+) -> tuple[list[list[str]], dict[str, set[int]]]:
+    """The learned scores' features of every sentence (the same at run time and in training),
+    and where each rule fires, as positions into `sentences`."""
+    pos = {s.index: i for i, s in enumerate(sentences)}
+    hits = {name: {pos[e.sentence] for e in ev} for name, ev in rules.items()}
+    return signal_model.sentence_features(sentences, labels, hits), hits
+
+
 def _learned(
     sentences: Sequence[Sentence], labels: Sequence[str], rules: dict[str, list[Evidence]]
 ) -> dict[str, list[Evidence]]:
     """Per learned signal, the sentences whose score clears its threshold, best first."""
-    pos = {s.index: i for i, s in enumerate(sentences)}
-    hits = {name: {pos[e.sentence] for e in ev} for name, ev in rules.items()}
-    feats = signal_model.sentence_features(sentences, labels, hits)
+    feats, hits = learned_features(sentences, labels, rules)
     out = {}
     for name in signal_model.learned_signals():
         probs = signal_model.probabilities(feats, name)

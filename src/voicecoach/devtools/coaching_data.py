@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from voicecoach.analysis.signals import SIGNAL_NAMES
@@ -22,6 +22,8 @@ class Answer:
     style: tuple[str, ...]
     sentences: tuple[tuple[str, str], ...]  # (text, label)
     signals: dict[str, bool]
+    # per true signal, the indices of the sentences the labeller quoted for it (training split)
+    evidence: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def text(self, punctuated: bool = True) -> str:
         text = " ".join(t for t, _ in self.sentences)
@@ -63,6 +65,7 @@ def load(split: str) -> list[Answer]:
                 tuple(d.get("style", [])),
                 tuple((s["text"], s["label"]) for s in d["sentences"]),
                 {k: bool(d["signals"][k]) for k in SIGNALS},
+                {k: frozenset(v) for k, v in d.get("evidence", {}).items()},
             )
         )
     return out

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from voicecoach.analysis import signal_model, signal_weights
-from voicecoach.analysis.signals import SIGNAL_NAMES, rule_evidence
+from voicecoach.analysis import signal_weights
+from voicecoach.analysis.signals import SIGNAL_NAMES, learned_features, rule_evidence
 from voicecoach.analysis.structure import label_sentences
 from voicecoach.analysis.text import split_sentences
-from voicecoach.devtools.coaching_data import DATA, Answer, load, words_of
+from voicecoach.devtools.coaching_data import Answer, load, words_of
 
 OUT = Path(signal_weights.__file__)
 # Hedging stays a count over the whole answer: it is how often, not which sentence.
@@ -38,43 +38,30 @@ PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat 
 @dataclass
 class Example:
     answer: str
+    punctuated: bool  # which variant of the answer the sentence comes from
     features: list[str]
     gold: dict[str, bool]
 
 
-def _evidence_table() -> dict[str, dict[str, set[int]]]:
-    out = {}
-    for line in (DATA / "devset_train.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            out[d["id"]] = {k: set(v) for k, v in d.get("evidence", {}).items()}
-    return out
-
-
 def examples(answers: list[Answer]) -> list[list[Example]]:
     """Per answer, its sentences (both variants) as training examples."""
-    table = _evidence_table()
     out = []
     for a in answers:
-        ev = table.get(a.id, {})
         # which gold sentence each word comes from
         gold_sentence = [i for i, (t, _) in enumerate(a.sentences) for _ in t.split()]
         rows = []
         for punct in (True, False):
             sents = split_sentences(words_of(a.text(punct)))
             labels = label_sentences(sents)
-            rules = rule_evidence(sents, labels)
-            pos = {s.index: i for i, s in enumerate(sents)}
-            hits = {k: {pos[e.sentence] for e in v} for k, v in rules.items()}
-            feats = signal_model.sentence_features(sents, labels, hits)
+            feats, _ = learned_features(sents, labels, rule_evidence(sents, labels))
             for s, f in zip(sents, feats):
                 src = Counter(gold_sentence[s.first : s.last + 1])
                 gold = {
-                    sig: sum(n for g, n in src.items() if g in ev.get(sig, ()))
+                    sig: sum(n for g, n in src.items() if g in a.evidence.get(sig, ()))
                     > (s.last - s.first + 1) / 2
                     for sig in SIGNALS
                 }
-                rows.append(Example(a.id, f, gold))
+                rows.append(Example(a.id, punct, f, gold))
         out.append(rows)
     return out
 
@@ -134,7 +121,7 @@ def answer_scores(
     score, and whether the signal's own rule fires anywhere in it."""
     out = []
     for rows in groups:
-        half = _variant_split(rows)
+        variants = [[r for r in rows if r.punctuated], [r for r in rows if not r.punctuated]]
         scores = {}
         for sig in SIGNALS:
             w = weights[sig]
@@ -143,17 +130,10 @@ def answer_scores(
                     max((sum(w.get(f, 0.0) for f in r.features) for r in part), default=-30.0),
                     any(f"r:{sig}" in r.features for r in part),
                 )
-                for part in (rows[:half], rows[half:])
+                for part in variants
             ]
         out.append(scores)
     return out
-
-
-def _variant_split(rows: list[Example]) -> int:
-    # examples() appends the punctuated variant first; its first sentence has pos:first, and so
-    # does the unpunctuated variant's first sentence.
-    firsts = [i for i, r in enumerate(rows) if "pos:first" in r.features]
-    return firsts[1] if len(firsts) > 1 else len(rows)
 
 
 def best_thresholds(
@@ -189,10 +169,10 @@ Scores = list[dict[str, list[tuple[float, bool]]]]
 
 
 def cross_validate(
-    answers: list[Answer], k: int, l2: float = L2
+    answers: list[Answer], groups: list[list[Example]], k: int, l2: float = L2
 ) -> tuple[dict[str, float], list[str], Scores]:
-    """Thresholds and rule choices from out-of-fold scores, and those scores."""
-    groups = examples(answers)
+    """Thresholds and rule choices from out-of-fold scores, and those scores. `groups` are the
+    answers' examples."""
     folds = [list(range(i, len(answers), k)) for i in range(k)]
     oof: Scores = [{} for _ in answers]
     for fold in folds:
@@ -247,8 +227,9 @@ def write(
 
 
 def train(answers: list[Answer]) -> str:
-    thr, rule_suffices, oof = cross_validate(answers, 5)
-    weights = fit(examples(answers))
+    groups = examples(answers)
+    thr, rule_suffices, oof = cross_validate(answers, groups, 5)
+    weights = fit(groups)
     write(weights, thr, rule_suffices, len(answers))
     size = sum(len(w) for w in weights.values())
     cv = agreement(oof, answers, thr, rule_suffices)
@@ -265,7 +246,7 @@ def main() -> int:
     args = ap.parse_args()
     answers = load("train")
     if args.cv:
-        thr, rule_suffices, oof = cross_validate(answers, args.cv, args.l2)
+        thr, rule_suffices, oof = cross_validate(answers, examples(answers), args.cv, args.l2)
         cv = agreement(oof, answers, thr, rule_suffices)
         print(json.dumps({"cv": args.cv, "l2": args.l2, "thresholds": thr,
                           "rule_suffices": rule_suffices, "agreement_unpunctuated": cv}))

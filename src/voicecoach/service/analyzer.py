@@ -20,7 +20,6 @@ from voicecoach.storage import NewAttempt, Store
 if TYPE_CHECKING:
     import numpy as np
 
-if TYPE_CHECKING:
     from voicecoach.analysis.report import Analysis, AnalysisOptions
 
 ProgressFn = Callable[[str], None]
@@ -30,13 +29,13 @@ def _quiet(_: str) -> None:
     pass
 
 
-
 def _report():
     """The analysis proper, imported on first use: compiling its rules and weights would
     otherwise add a quarter of a second to the app's start, before any answer exists."""
     from voicecoach.analysis import report
 
     return report
+
 
 @dataclass(frozen=True)
 class Outcome:

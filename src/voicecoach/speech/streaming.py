@@ -63,6 +63,20 @@ def speech_end(audio: np.ndarray) -> int | None:
     return lo + regions[-1]["end"] if regions else None
 
 
+def last_speech_end(audio: np.ndarray, covered: int) -> int:
+    """Where the last speech in `audio` ends (0 for none), given that the audio up to `covered`
+    was decoded ahead. The tail is looked at first, and the whole pending audio (80 ms of VAD
+    for 28 s) only when the tail is silent and the decode ahead did not reach it: the stop
+    stays cheap in the usual case."""
+    end = speech_end(audio)
+    if end is not None:
+        return end
+    if covered >= len(audio) - TAIL_S * SAMPLE_RATE:
+        return 0  # silent since before the decode ahead ended
+    regions = speech_regions(audio)
+    return regions[-1]["end"] if regions else 0
+
+
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber) -> None:
         self.transcriber = transcriber
@@ -125,11 +139,9 @@ class StreamingTranscriber:
             audio = self._buffer
         if len(audio):
             spec = self._spec
-            regions = speech_regions(audio)
-            end = (speech_end(audio) or regions[-1]["end"]) if regions else 0
             if spec is None:
                 self._commit(len(audio))
-            elif end <= spec[0]:
+            elif last_speech_end(audio, spec[0]) <= spec[0]:
                 self._commit(len(audio), words=spec[1])  # no speech since: reuse it all
             else:
                 self._commit(len(audio), words=self._finish_after(audio, spec))
