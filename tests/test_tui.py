@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from tests.tui_fakes import FakeRecorder, make_practice
@@ -10,7 +12,7 @@ from voicecoach.tui.app import VoicecoachApp
 from voicecoach.tui.dialogs import NoMicrophoneScreen, RecoverTakeScreen, TypedAnswerScreen
 from voicecoach.tui.feedback_screen import FeedbackScreen
 from voicecoach.tui.history_screen import HistoryScreen
-from voicecoach.tui.home import HomeScreen
+from voicecoach.tui.home import HomeScreen, card_content
 from voicecoach.tui.practice_screen import PracticeScreen
 
 SIZE = (120, 40)
@@ -37,6 +39,9 @@ async def test_home_lists_filters_and_opens_a_question(tmp_path, bank) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         options = app.screen.query_one("#questions", OptionList)
         assert options.option_count == len(bank.cards)
+        first = bank.cards[options.get_option_at_index(0).id]
+        shown = text_of(app.screen, "#card-text")
+        assert first.prompt in " ".join(shown.split()) and first.signals[0].name in shown
         app.screen.query_one("#competency", Input).value = "conflict"
         await pilot.pause()
         assert 0 < options.option_count < len(bank.cards)
@@ -47,6 +52,12 @@ async def test_home_lists_filters_and_opens_a_question(tmp_path, bank) -> None:
         assert "conflict" in " ".join(card.competencies).lower()
         assert practice.voice.spoken[0] == card.prompt  # the question was read aloud
         assert practice.player.played
+
+
+def test_card_text_is_shown_literally(bank) -> None:
+    card = next(iter(bank.cards.values()))
+    odd = dataclasses.replace(card, tip="use [bold]brackets[/bold] and $money")
+    assert card_content(odd).plain.endswith("use [bold]brackets[/bold] and $money")
 
 
 async def test_a_whole_round_records_analyses_saves_and_speaks_feedback(tmp_path, bank) -> None:

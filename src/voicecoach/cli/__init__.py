@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import click
 
 from voicecoach.cli.context import AppContext, ProgressLine, setup_logging
-from voicecoach.cli.render import report_text
 from voicecoach.errors import VoicecoachError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,6 +140,8 @@ def analyze(
     if as_json:
         click.echo(json.dumps({**outcome.report, "attempt_id": outcome.attempt_id}, indent=2))
     else:
+        from voicecoach.cli.render import report_text  # not needed to open the app
+
         click.echo(report_text(outcome.report, outcome.attempt_id))
 
 
@@ -353,6 +354,8 @@ def show(app: AppContext, attempt_id: int, as_json: bool) -> None:
             )
         )
     else:
+        from voicecoach.cli.render import report_text
+
         click.echo(report_text(attempt.report, None))
         click.echo(
             click.style(

@@ -13,7 +13,6 @@ from voicecoach.audio.vad import voiced_spans
 from voicecoach.config import Settings
 from voicecoach.errors import AudioError
 from voicecoach.questions import Card, QuestionBank
-from voicecoach.speech.fillers import listen_for_fillers, merge
 from voicecoach.speech.transcriber import Transcriber
 from voicecoach.storage import NewAttempt, Store
 
@@ -91,6 +90,9 @@ class AnswerAnalyzer:
         # (measured: devtools/eval_pacing).
         voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
         if words and lang == "en":
+            # Imported here: its filler tables are not needed to open the app.
+            from voicecoach.speech.fillers import listen_for_fillers, merge
+
             progress("listening for fillers")
             words = merge(words, listen_for_fillers(self.transcriber, samples, words, voiced).found)
         notes = list(self.transcriber.notes)

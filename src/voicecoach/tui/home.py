@@ -7,32 +7,40 @@ import random
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Markdown, OptionList, Select, Static
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from voicecoach.questions import CATEGORIES, LEVELS, Card
 
 
-def card_markdown(card: Card) -> str:
-    lines = [
-        f"## {card.title}",
-        f"*{card.category} · {card.level} · target {card.target_seconds // 60}:"
-        f"{card.target_seconds % 60:02d} · {', '.join(card.competencies)}*",
-        "",
-        f"> {card.prompt}",
-        "",
-        "**Clarifying questions you may ask**",
-        *[f"- {q}" for q in card.clarifying_questions],
-        "",
-        f"**What to assume:** {card.assumptions}",
-        "",
-        "**What the interviewer listens for**",
-        *[f"- **{s.name}**: {s.description}" for s in card.signals],
-        "",
-        f"**Tip:** {card.tip}",
+def card_content(card: Card) -> Content:
+    """The card as styled text. One Static rather than a Markdown widget: Markdown mounts a
+    widget per paragraph and bullet and imports markdown-it, about a tenth of the app's start."""
+    t = card.target_seconds
+    meta = f"{card.category} · {card.level} · target {t // 60}:{t % 60:02d}"
+    parts: list[str | tuple[str, str]] = [
+        (card.title, "bold $text-accent"),
+        "\n",
+        (f"{meta} · {', '.join(card.competencies)}", "italic $text-muted"),
+        "\n\n",
+        (card.prompt, "bold"),
+        "\n\n",
+        ("Clarifying questions you may ask", "bold $text-secondary"),
+        "\n",
+        *[f"• {q}\n" for q in card.clarifying_questions],
+        "\n",
+        ("What to assume: ", "bold $text-secondary"),
+        card.assumptions,
+        "\n\n",
+        ("What the interviewer listens for", "bold $text-secondary"),
+        "\n",
     ]
-    return "\n".join(lines)
+    for s in card.signals:
+        parts += ["• ", (s.name, "bold"), f": {s.description}\n"]
+    parts += ["\n", ("Tip: ", "bold $text-secondary"), card.tip]
+    return Content.assemble(*parts)
 
 
 class HomeScreen(Screen):
@@ -57,7 +65,7 @@ class HomeScreen(Screen):
                 yield Input(placeholder="competency, e.g. conflict", id="competency")
                 yield OptionList(id="questions")
             with VerticalScroll(id="card"):
-                yield Markdown(id="card-text")
+                yield Static(id="card-text")
         yield Static(id="home-status")
         yield Footer()
 
@@ -104,7 +112,7 @@ class HomeScreen(Screen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         card = self.practice.bank.cards.get(event.option.id)
         if card:
-            self.query_one("#card-text", Markdown).update(card_markdown(card))
+            self.query_one("#card-text", Static).update(card_content(card))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.start(event.option.id)
