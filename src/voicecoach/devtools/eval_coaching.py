@@ -105,8 +105,10 @@ def main() -> int:
             print(f"  {g:<11}" + "".join(f"{v['confusion'][g].get(p, 0):>6}" for p in LABELS))
     print("\nsignals (answer level, unpunctuated text):")
     for s, m in r["signals"].items():
+        fp = sum(x.endswith(":fp") for x in m["misses"])
+        counts = f"{fp} false alarms, {len(m['misses']) - fp} missed"
         misses = "" if args.summary else " ".join(m["misses"])
-        print(f"  {s:<27}{m['agreement']:.0%}  {misses}".rstrip())
+        print(f"  {s:<27}{m['agreement']:>4.0%}  {counts:<28}{misses}".rstrip())
     return 0
 
 
