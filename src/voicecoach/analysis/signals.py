@@ -286,7 +286,14 @@ ROOT_CAUSE = _rx(
     r"\b(that's|that is|which is|which was|that was|and that's) (exactly |partly |part of )?why\b",
     r"\b(i|we) (get|understand|understood|saw|see|found out|figured out|worked out) why\b",
     r"\bwhy (it|this|that|the \w+) (happened|failed|broke|slipped|went wrong)\b",
-    r"\bwhat (had )?(went wrong|caused|happened was|was going on was)\b",
+    r"\bwhat (had )?(caused|happened was|was going on was|was really going on was)\b",
+    r"\bwhat (i|we) (found|saw|learned|realized|realised|discovered) (out )?(later |then |"
+    r"eventually )?(was|is)\b",
+    r"\bwhen (i|we) (dug in|dug into it|traced it|looked into it|looked closer|looked at it|"
+    r"investigated|pulled the logs|checked the logs|went through (it|the \w+))\b",
+    r"\b(it|this|that|all|the whole thing|the \w+) (\w+ )?started (because|when|with)\b",
+    r"\b(it|this|that) was because\b",
+    r"\bwhich (is|was) why\b",
     r"\bit was revealed\b",
     r"\b(we|i) (discovered|realized|realised|noticed|saw) (that|it was)\b",
     r"\b(used|applied|picked|chose|set|configured|copied|entered|mapped|pointed|loaded|deployed|"
@@ -297,16 +304,25 @@ ROOT_CAUSE = _rx(
     r"\bbecause( \w+){1,4} (wasn't|weren't|didn't|hadn't|'d|had (\w+ed|been|never|not|no|already|"
     r"promised|forgotten|broken|run)|never|couldn't|was (too|never|still|only|broken|down|missing)|"
     r"assumed|skipped|forgot|relied|seemed|looked)\b",
-    r"\b(they|he|she|we|i)'d (\w+ ){0,2}(promised|assumed|been (pulled|told|waiting|using|running|"
-    r"ignoring))\b",
     r"\b(nobody|no one) (had |has )?(really |actually |ever )?(knew|known|owned|checked|tested|told|"
     r"noticed|understood|reviewed|caught|looked|thought|documented|shown|showed|taught|trained|"
-    r"warned|maintained|monitored)\b",
+    r"warned|maintained|monitored)\b(?! (why|what))",
     r"\bit (became|soon became|quickly became) (clear|obvious|apparent) (that )?(the|there|our|my|"
     r"their|we|they|he|she|it)\b",
     r"\bit emerged that\b",
     r"\b(looked|dug|went|looking|digging) into (it|this|that|the \w+) and (found|saw|realized|"
     r"discovered|noticed)\b",
+    r"\bnever (refreshed|checked|tested|updated|verified|validated|trained|documented|reviewed|"
+    r"built|asked|planned)\b",
+    r"\binstead of (checking|verifying|testing|asking|confirming|validating|reading|looking)\b",
+    r"\bbecause (i|we) (was|were) (worried|afraid|scared|rushing|in a hurry|under pressure)\b",
+)
+# Hints of a cause that do not name one on their own: regrets, assumptions, checks not made. They
+# feed the learned score only: by the guide, a confession that names no mechanism ("I should have
+# tested more") is not a root cause.
+CAUSE_HINT = _rx(
+    r"\b(they|he|she|we|i)'d (\w+ ){0,2}(promised|assumed|been (pulled|told|waiting|using|running|"
+    r"ignoring))\b",
     r"\b(i|we)('d| had)? let (\w+ ){1,3}(override|overrule|get in the way|talk (me|us) into|push "
     r"(me|us)|rush (me|us))\b",
     r"\bwhat i didn't do\b",
@@ -314,16 +330,19 @@ ROOT_CAUSE = _rx(
     r"train|trained|ask|asked|refresh|validate|validated|confirm|look|looked|plan|planned|realize|"
     r"realise|notice|noticed)\b",
     r"\b(had|'d) (already )?(promised|committed to|sold|overpromised)\b",
-    r"\bnever (refreshed|checked|tested|updated|verified|validated|trained|documented|reviewed|"
-    r"built|asked|planned)\b",
     r"\bif (the|they|he|she|we|i|our|my|their) (\w+ ){0,2}had (\w+ed|done|given|been|known|told|"
     r"taken|built|sent)\b",
     r"\bi should (have|'ve)\b",
     r"\bi should've\b",
     r"\bin hindsight\b",
     r"\bi (relied on|assumed|trusted|underestimated|overlooked)\b",
-    r"\binstead of (checking|verifying|testing|asking|confirming|validating|reading|looking)\b",
-    r"\bbecause (i|we) (was|were) (worried|afraid|scared|rushing|in a hurry|under pressure)\b",
+    r"\bwhat went wrong\b",
+)
+# Reasons for a choice ("we went with the hosted one because none of us had run it") are not the
+# cause of a problem.
+_CHOICE_REASON = re.compile(
+    r"\b(went with|chose|choose|picked|decided|opted|disagreed|pushed for|preferred|recommended|"
+    r"argued|suggested|proposed|wanted to)\b(\s+\S+){0,12}?\s+(because|since)\b"
 )
 # Stakeholder communication: telling, escalating to or updating the people the problem affects.
 _AUDIENCE = (
@@ -489,7 +508,9 @@ def rule_evidence(
     found["amount"] = amounts
     found["lesson"] = _evidence(sentences, LESSON)
     found["growth"] = _changes(sentences, labels)
-    found["root_cause"] = _evidence(sentences, ROOT_CAUSE, spill=True)
+    found["root_cause"] = _evidence(sentences, ROOT_CAUSE, skip=_CHOICE_REASON, spill=True)
+    found["cause_hint"] = _evidence(sentences, CAUSE_HINT, spill=True)
+    found["fate"] = _evidence(sentences, FATE)
     found["stakeholder_communication"] = _evidence(
         sentences,
         STAKEHOLDER,
@@ -498,6 +519,21 @@ def rule_evidence(
     )
     found["hedge"] = _evidence(sentences, HEDGES)
     return found
+
+
+# A signal that another one implies: found in that one's evidence sentences ("it fell apart
+# because the board never listens" names a cause, and is blame too).
+IMPLIED_BY = {"root_cause": "blame"}
+# Sentences a rule marks that can never be a signal's evidence: putting it down to fate ("it was
+# just bad luck", "the timing wasn't on our side") names no cause.
+NEVER_EVIDENCE = {"root_cause": "fate"}
+FATE = _rx(
+    r"\b(bad|sheer|just|pure|dumb) luck\b",
+    r"\bunlucky\b",
+    r"\b(the )?timing\b",
+    r"\bthe market\b",
+    r"\bthe economy\b",
+)
 
 
 def learned_features(
@@ -564,6 +600,14 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
         growth_ev,
         {"lessons": len(lessons), "changes": len(changes)},
     )
+    # A cause put on other people is still the speaker's account of why it happened (the
+    # labelling guide's rule); whether it is also an excuse is blame's question.
+    for name, implied_by in IMPLIED_BY.items():
+        have = {e.sentence for e in found[name]}
+        found[name] = found[name] + [e for e in found[implied_by] if e.sentence not in have]
+    for name, rule in NEVER_EVIDENCE.items():
+        barred = {e.sentence for e in rules[rule]}
+        found[name] = [e for e in found[name] if e.sentence not in barred]
     for name in ("root_cause", "stakeholder_communication"):
         res[name] = SignalResult(name, bool(found[name]), _top(found[name]))
 

@@ -17,6 +17,7 @@ features and settings can be compared without looking at the held-out split."""
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,8 +264,9 @@ def main() -> int:
         f"trained on {len(answers)} answers, {n_sent} sentences, {len(w.names)} features; "
         f"wrote {OUT}"
     )
-    # The signal scores read the labeller's labels, so they are fitted on the new labeller.
-    install(w)
+    # The signal scores read the labeller's labels, so they are fitted on the new labeller: the
+    # one just written, rounded and pruned as it will run, not the weights in memory.
+    importlib.reload(star_weights)
     from voicecoach.devtools import train_signals
 
     print(train_signals.train(answers))

@@ -21,7 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.analysis import signal_weights
-from voicecoach.analysis.signals import SIGNAL_NAMES, learned_features, rule_evidence
+from voicecoach.analysis.signals import (
+    IMPLIED_BY,
+    NEVER_EVIDENCE,
+    SIGNAL_NAMES,
+    learned_features,
+    rule_evidence,
+)
 from voicecoach.analysis.structure import label_sentences
 from voicecoach.analysis.text import split_sentences
 from voicecoach.devtools.coaching_data import Answer, load, words_of
@@ -33,6 +39,9 @@ L2 = 3.0
 STEPS = 400
 MIN_ANSWERS = 3  # a word or word pair must turn up in this many training answers
 PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat the file
+# Signals whose rule always decides on its own: blame's phrases are the excuse itself ("it was
+# their fault, not mine"), and an answer that says one must hear it first, whatever the score.
+RULE_ALWAYS = ("blame",)
 
 
 @dataclass
@@ -116,56 +125,72 @@ def fit(groups: list[list[Example]], l2: float = L2) -> dict[str, dict[str, floa
 
 def answer_scores(
     groups: list[list[Example]], weights: dict[str, dict[str, float]]
-) -> list[dict[str, list[tuple[float, bool]]]]:
+) -> list[dict[str, list[tuple[float, bool, bool]]]]:
     """Per answer and signal, for each variant (as written, unpunctuated): the best sentence's
-    score, and whether the signal's own rule fires anywhere in it."""
+    score, whether the signal's own rule fires anywhere in it, and whether a signal that implies
+    it (signals.IMPLIED_BY) is found there: a sentence with that signal's score at even odds or
+    better, or its rule. Sentences that can never be the signal's evidence
+    (signals.NEVER_EVIDENCE) are left out of all three."""
     out = []
     for rows in groups:
         variants = [[r for r in rows if r.punctuated], [r for r in rows if not r.punctuated]]
+        z = {
+            sig: [[sum(w.get(f, 0.0) for f in r.features) for r in part] for part in variants]
+            for sig, w in weights.items()
+        }
         scores = {}
         for sig in SIGNALS:
-            w = weights[sig]
-            scores[sig] = [
-                (
-                    max((sum(w.get(f, 0.0) for f in r.features) for r in part), default=-30.0),
-                    any(f"r:{sig}" in r.features for r in part),
+            by = IMPLIED_BY.get(sig)
+            barred = f"r:{NEVER_EVIDENCE[sig]}" if sig in NEVER_EVIDENCE else None
+            scores[sig] = []
+            for v, part in enumerate(variants):
+                ok = [(zi, r) for zi, r in zip(z[sig][v], part) if barred not in r.features]
+                implied = by is not None and any(
+                    (zi >= 0.0 or f"r:{by}" in r.features) and barred not in r.features
+                    for zi, r in zip(z[by][v], part)
                 )
-                for part in variants
-            ]
+                scores[sig].append(
+                    (
+                        max((zi for zi, _ in ok), default=-30.0),
+                        any(f"r:{sig}" in r.features for _, r in ok),
+                        implied,
+                    )
+                )
         out.append(scores)
     return out
 
 
 def best_thresholds(
-    scores: list[dict[str, list[tuple[float, bool]]]], answers: list[Answer]
+    scores: list[dict[str, list[tuple[float, bool, bool]]]], answers: list[Answer]
 ) -> tuple[dict[str, float], list[str]]:
     """Per signal, the threshold on the best sentence's score that agrees most often with the
     answer labels, and whether the signal's rule firing also decides on its own: kept where that
-    agrees at least as often, because the rules are the part a person can read and check."""
+    agrees at least as often, because the rules are the part a person can read and check (and
+    always for RULE_ALWAYS)."""
     thr, rule_suffices = {}, []
     for sig in SIGNALS:
-        zs = sorted({z for s in scores for z, _ in s[sig]})
+        zs = sorted({z for s in scores for z, _, _ in s[sig]})
         cands = [(a + b) / 2 for a, b in zip(zs, zs[1:])] or [0.0]
         best = {}
         for union in (False, True):
             top = (-1, 0.0)  # (agreement, threshold); ties: nearest the model's own even odds
             for c in cands:
                 acc = sum(
-                    (z >= c or (union and rule)) == a.signals[sig]
+                    (z >= c or (union and rule) or implied) == a.signals[sig]
                     for s, a in zip(scores, answers)
-                    for z, rule in s[sig]
+                    for z, rule, implied in s[sig]
                 )
                 if acc > top[0] or (acc == top[0] and abs(c) < abs(top[1])):
                     top = (acc, c)
             best[union] = top
-        union = best[True][0] >= best[False][0]
+        union = best[True][0] >= best[False][0] or sig in RULE_ALWAYS
         thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[union][1]))), 4)
         if union:
             rule_suffices.append(sig)
     return thr, rule_suffices
 
 
-Scores = list[dict[str, list[tuple[float, bool]]]]
+Scores = list[dict[str, list[tuple[float, bool, bool]]]]
 
 
 def cross_validate(
@@ -193,8 +218,8 @@ def agreement(
         c = float(np.log(thr[sig] / (1 - thr[sig])))
         hits = []
         for s, a in zip(scores, answers):
-            z, rule = s[sig][1]
-            hits.append((z >= c or (rule and sig in rule_suffices)) == a.signals[sig])
+            z, rule, implied = s[sig][1]
+            hits.append((z >= c or (rule and sig in rule_suffices) or implied) == a.signals[sig])
         out[sig] = round(sum(hits) / len(hits), 3)
     return out
 
