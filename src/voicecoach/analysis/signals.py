@@ -577,6 +577,9 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
     rules = rule_evidence(sentences, labels)
     found = {name: rules[name] for name in SIGNAL_NAMES if name in rules}
     found.update(_learned(sentences, labels, rules))
+    # Impact is quantified only where a number is said: the learned score alone cannot claim it.
+    said = {e.sentence for e in (*rules["amount"], *rules["quantified_impact"])}
+    found["quantified_impact"] = [e for e in found["quantified_impact"] if e.sentence in said]
 
     blame = found["blame"]
     res["blame"] = SignalResult("blame", bool(blame), _top(blame))
