@@ -63,16 +63,17 @@ def speech_end(audio: np.ndarray) -> int | None:
     return lo + regions[-1]["end"] if regions else None
 
 
-def last_speech_end(audio: np.ndarray, covered: int) -> int:
-    """Where the last speech in `audio` ends (0 for none), given that the audio up to `covered`
-    was decoded ahead. The tail is looked at first, and the whole pending audio (80 ms of VAD
-    for 28 s) only when the tail is silent and the decode ahead did not reach it: the stop
-    stays cheap in the usual case."""
+def last_speech_end(audio: np.ndarray, settled: int) -> int:
+    """Where the last speech in `audio` ends, as a sample index; 0 when there is none after
+    `settled`, a length of the buffer up to which speech is already accounted for (decoded ahead,
+    or seen followed by a silent tail). The tail is looked at first, and the whole pending audio
+    (80 ms of VAD for 28 s) only when the tail is silent and `settled` does not reach it: in the
+    usual case the check stays cheap."""
     end = speech_end(audio)
     if end is not None:
         return end
-    if covered >= len(audio) - TAIL_S * SAMPLE_RATE:
-        return 0  # silent since before the decode ahead ended
+    if settled >= len(audio) - TAIL_S * SAMPLE_RATE:
+        return 0  # the tail is silent and nothing before it is new
     regions = speech_regions(audio)
     return regions[-1]["end"] if regions else 0
 
@@ -118,18 +119,14 @@ class StreamingTranscriber:
             self._scanned = len(audio)
         n = len(audio)
         covered = self._spec[0] if self._spec is not None else 0
-        end = speech_end(audio)
-        if end is None and max(covered, self._silent_to) < n - TAIL_S * SAMPLE_RATE:
-            # A silent tail: the last phrase ended longer ago than the look back. Was it decoded?
-            regions = speech_regions(audio)
-            end = regions[-1]["end"] if regions else None
-            self._silent_to = n
-        if end is not None:
-            paused = n - end >= SPECULATE_AFTER_S * SAMPLE_RATE and covered < end
-            if paused or end - covered >= SPECULATE_EVERY_S * SAMPLE_RATE:
-                self._spec = (n, self._decode(audio[:n], self._committed_s))
-                if paused:
-                    self.at_pause = (self._committed_s, audio[:n], self._spec[1])
+        end = last_speech_end(audio, max(covered, self._silent_to))
+        if end <= n - TAIL_S * SAMPLE_RATE:
+            self._silent_to = n  # a silent tail: no need to look further back until speech
+        paused = n - end >= SPECULATE_AFTER_S * SAMPLE_RATE and covered < end
+        if paused or end - covered >= SPECULATE_EVERY_S * SAMPLE_RATE:
+            self._spec = (n, self._decode(audio[:n], self._committed_s))
+            if paused:
+                self.at_pause = (self._committed_s, audio[:n], self._spec[1])
         return new
 
     def finish(self) -> list[Chunk]:
