@@ -27,6 +27,7 @@ import numpy as np
 from voicecoach.analysis import star_weights, structure
 from voicecoach.analysis.text import boundary_features, norm, split_sentences
 from voicecoach.analysis.types import LABELS
+from voicecoach.devtools.adam import adam_step
 from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
 
 OUT = Path(structure.__file__).with_name("star_weights.py")
@@ -66,10 +67,7 @@ def fit_boundaries(answers: list[Answer], l2: float = BOUNDARY_L2) -> dict[str, 
         p = 1.0 / (1.0 + np.exp(-w[idx].sum(axis=1)))
         g = np.zeros_like(w)
         np.add.at(g, idx, (p - y)[:, None])
-        g = (g + l2 * w) / len(y) * 100
-        m = 0.9 * m + 0.1 * g
-        v = 0.999 * v + 0.001 * g * g
-        w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+        adam_step(w, (g + l2 * w) / len(y) * 100, m, v, step, 0.05)
     # Small weights are dropped: they move few cuts and would triple the weights file.
     return {n: float(w[i]) for i, n in enumerate(names) if abs(w[i]) >= 0.05}
 
@@ -148,12 +146,7 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
             marg[np.arange(b), lengths - 1].sum(axis=0) - y_last.sum(axis=0) + 0.1 * l2 * en,
         ]
         for p, g, (m, v) in zip(params, grads, moments):
-            g = g / b
-            m *= 0.9
-            m += 0.1 * g
-            v *= 0.999
-            v += 0.001 * g * g
-            p -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+            adam_step(p, g / b, m, v, step, lr)
     return Weights(names, *params, boundary)
 
 

@@ -30,6 +30,7 @@ from voicecoach.analysis.signals import (
 )
 from voicecoach.analysis.structure import label_sentences
 from voicecoach.analysis.text import split_sentences
+from voicecoach.devtools.adam import adam_step
 from voicecoach.devtools.coaching_data import Answer, load, words_of
 
 OUT = Path(signal_weights.__file__)
@@ -94,10 +95,7 @@ def fit_one(
     n = len(y)
     for t in range(1, steps + 1):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        g = (x.T @ (p - y) + l2 * penal * w) / n
-        m = 0.9 * m + 0.1 * g
-        v = 0.999 * v + 0.001 * g * g
-        w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        adam_step(w, (x.T @ (p - y) + l2 * penal * w) / n, m, v, t, lr)
     return w
 
 
