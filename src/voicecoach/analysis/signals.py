@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -338,6 +338,14 @@ CAUSE_HINT = _rx(
     r"\bi (relied on|assumed|trusted|underestimated|overlooked)\b",
     r"\bwhat went wrong\b",
 )
+# Putting it down to fate, which names no cause.
+FATE = _rx(
+    r"\b(bad|sheer|just|pure|dumb) luck\b",
+    r"\bunlucky\b",
+    r"\b(the )?timing\b",
+    r"\bthe market\b",
+    r"\bthe economy\b",
+)
 # Reasons for a choice ("we went with the hosted one because none of us had run it") are not the
 # cause of a problem.
 _CHOICE_REASON = re.compile(
@@ -524,16 +532,18 @@ def rule_evidence(
 # A signal that another one implies: found in that one's evidence sentences ("it fell apart
 # because the board never listens" names a cause, and is blame too).
 IMPLIED_BY = {"root_cause": "blame"}
-# Sentences a rule marks that can never be a signal's evidence: putting it down to fate ("it was
-# just bad luck", "the timing wasn't on our side") names no cause.
-NEVER_EVIDENCE = {"root_cause": "fate"}
-FATE = _rx(
-    r"\b(bad|sheer|just|pure|dumb) luck\b",
-    r"\bunlucky\b",
-    r"\b(the )?timing\b",
-    r"\bthe market\b",
-    r"\bthe economy\b",
-)
+
+
+def may_be_evidence(signal: str, fired: Container[str]) -> bool:
+    """Whether a sentence in which the rules named in `fired` fire may be evidence of `signal` at
+    all, whatever its score (the same test at run time and in training): impact is quantified
+    only where a number is said, and putting it down to fate ("it was just bad luck", "the timing
+    wasn't on our side") names no cause."""
+    if signal == "quantified_impact":
+        return "amount" in fired or "quantified_impact" in fired
+    if signal == "root_cause":
+        return "fate" not in fired
+    return True
 
 
 def learned_features(
@@ -549,18 +559,26 @@ def learned_features(
 def _learned(
     sentences: Sequence[Sentence], labels: Sequence[str], rules: dict[str, list[Evidence]]
 ) -> dict[str, list[Evidence]]:
-    """Per learned signal, the sentences whose score clears its threshold, best first."""
+    """Per learned signal, its evidence sentences, best first: those whose score clears its
+    threshold, those where its rule fires when that suffices, and those of a signal that implies
+    it; never one that `may_be_evidence` rules out."""
     feats, hits = learned_features(sentences, labels, rules)
-    out = {}
+    fired = [{name for name, at in hits.items() if i in at} for i in range(len(sentences))]
+    probs, chosen = {}, {}
     for name in signal_model.learned_signals():
-        probs = signal_model.probabilities(feats, name)
+        probs[name] = signal_model.probabilities(feats, name)
         cut = signal_model.threshold(name)
-        chosen = {i for i, p in enumerate(probs) if p >= cut}
+        chosen[name] = {i for i, p in enumerate(probs[name]) if p >= cut}
         if signal_model.rule_suffices(name):
-            chosen |= hits.get(name, set())
-        ranked = sorted(chosen, key=lambda i: -probs[i])
+            chosen[name] |= hits.get(name, set())
+    for name, implied_by in IMPLIED_BY.items():
+        chosen[name] |= chosen[implied_by]
+    out = {}
+    for name, at in chosen.items():
+        ok = [i for i in at if may_be_evidence(name, fired[i])]
         out[name] = [
-            Evidence(sentences[i].text, sentences[i].start, sentences[i].index) for i in ranked
+            Evidence(sentences[i].text, sentences[i].start, sentences[i].index)
+            for i in sorted(ok, key=lambda i: -probs[name][i])
         ]
     return out
 
@@ -577,9 +595,6 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
     rules = rule_evidence(sentences, labels)
     found = {name: rules[name] for name in SIGNAL_NAMES if name in rules}
     found.update(_learned(sentences, labels, rules))
-    # Impact is quantified only where a number is said: the learned score alone cannot claim it.
-    said = {e.sentence for e in (*rules["amount"], *rules["quantified_impact"])}
-    found["quantified_impact"] = [e for e in found["quantified_impact"] if e.sentence in said]
 
     blame = found["blame"]
     res["blame"] = SignalResult("blame", bool(blame), _top(blame))
@@ -603,14 +618,6 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
         growth_ev,
         {"lessons": len(lessons), "changes": len(changes)},
     )
-    # A cause put on other people is still the speaker's account of why it happened (the
-    # labelling guide's rule); whether it is also an excuse is blame's question.
-    for name, implied_by in IMPLIED_BY.items():
-        have = {e.sentence for e in found[name]}
-        found[name] = found[name] + [e for e in found[implied_by] if e.sentence not in have]
-    for name, rule in NEVER_EVIDENCE.items():
-        barred = {e.sentence for e in rules[rule]}
-        found[name] = [e for e in found[name] if e.sentence not in barred]
     for name in ("root_cause", "stakeholder_communication"):
         res[name] = SignalResult(name, bool(found[name]), _top(found[name]))
 

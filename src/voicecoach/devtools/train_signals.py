@@ -23,9 +23,9 @@ import numpy as np
 from voicecoach.analysis import signal_weights
 from voicecoach.analysis.signals import (
     IMPLIED_BY,
-    NEVER_EVIDENCE,
     SIGNAL_NAMES,
     learned_features,
+    may_be_evidence,
     rule_evidence,
 )
 from voicecoach.analysis.structure import label_sentences
@@ -50,6 +50,7 @@ class Example:
     answer: str
     punctuated: bool  # which variant of the answer the sentence comes from
     features: list[str]
+    fired: frozenset[str]  # the rules that fire in the sentence
     gold: dict[str, bool]
 
 
@@ -63,15 +64,16 @@ def examples(answers: list[Answer]) -> list[list[Example]]:
         for punct in (True, False):
             sents = split_sentences(words_of(a.text(punct)))
             labels = label_sentences(sents)
-            feats, _ = learned_features(sents, labels, rule_evidence(sents, labels))
-            for s, f in zip(sents, feats):
+            feats, hits = learned_features(sents, labels, rule_evidence(sents, labels))
+            for i, (s, f) in enumerate(zip(sents, feats)):
                 src = Counter(gold_sentence[s.first : s.last + 1])
                 gold = {
                     sig: sum(n for g, n in src.items() if g in a.evidence.get(sig, ()))
                     > (s.last - s.first + 1) / 2
                     for sig in SIGNALS
                 }
-                rows.append(Example(a.id, punct, f, gold))
+                fired = frozenset(name for name, at in hits.items() if i in at)
+                rows.append(Example(a.id, punct, f, fired, gold))
         out.append(rows)
     return out
 
@@ -127,8 +129,8 @@ def answer_scores(
     """Per answer and signal, for each variant (as written, unpunctuated): the best sentence's
     score, whether the signal's own rule fires anywhere in it, and whether a signal that implies
     it (signals.IMPLIED_BY) is found there: a sentence with that signal's score at even odds or
-    better, or its rule. Sentences that can never be the signal's evidence
-    (signals.NEVER_EVIDENCE) are left out of all three."""
+    better, or its rule. Sentences `signals.may_be_evidence` rules out are left out of all three,
+    as at run time."""
     out = []
     for rows in groups:
         variants = [[r for r in rows if r.punctuated], [r for r in rows if not r.punctuated]]
@@ -139,19 +141,15 @@ def answer_scores(
         scores = {}
         for sig in SIGNALS:
             by = IMPLIED_BY.get(sig)
-            barred = f"r:{NEVER_EVIDENCE[sig]}" if sig in NEVER_EVIDENCE else None
             scores[sig] = []
             for v, part in enumerate(variants):
-                ok = [(zi, r) for zi, r in zip(z[sig][v], part) if barred not in r.features]
-                implied = by is not None and any(
-                    (zi >= 0.0 or f"r:{by}" in r.features) and barred not in r.features
-                    for zi, r in zip(z[by][v], part)
-                )
+                ok = [i for i, r in enumerate(part) if may_be_evidence(sig, r.fired)]
                 scores[sig].append(
                     (
-                        max((zi for zi, _ in ok), default=-30.0),
-                        any(f"r:{sig}" in r.features for _, r in ok),
-                        implied,
+                        max((z[sig][v][i] for i in ok), default=-30.0),
+                        any(sig in part[i].fired for i in ok),
+                        by is not None
+                        and any(z[by][v][i] >= 0.0 or by in part[i].fired for i in ok),
                     )
                 )
         out.append(scores)
