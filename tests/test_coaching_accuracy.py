@@ -24,8 +24,8 @@ SIGNAL_GOAL = 0.90
 
 # Measured on the held-out split (54 answers) with the weights and rules in this commit.
 _MISSED = {
-    "ownership": 0.833,
-    "root_cause": 0.648,
+    "ownership": 0.870,
+    "root_cause": 0.685,
 }
 
 
@@ -57,6 +57,13 @@ def _signal_case(name: str) -> Any:
 )
 def test_signal_agrees_with_the_coach(heldout: dict, name: str) -> None:
     assert heldout["signals"][name]["agreement"] >= SIGNAL_GOAL
+
+
+@pytest.mark.parametrize("name", sorted(_MISSED))
+def test_a_missed_goal_does_not_slip(heldout: dict, name: str) -> None:
+    """The figure recorded for a goal not yet met is its floor: a change that loses ground fails,
+    and one that gains must record the new figure."""
+    assert heldout["signals"][name]["agreement"] >= _MISSED[name]
 
 
 # --- the hand-written rules on literal sentences ----------------------------------------------

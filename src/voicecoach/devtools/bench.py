@@ -98,15 +98,17 @@ def tui_start_s() -> float:
         "        print('ready', flush=True)\n"
         "asyncio.run(main())\n"
     )
-    tmp = tempfile.mkdtemp()
-    env = {**os.environ, "VOICECOACH_DATA_DIR": tmp, "XDG_CONFIG_HOME": tmp}
-    t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
-    assert p.stdout is not None
-    p.stdout.readline()
-    elapsed = time.perf_counter() - t
-    p.kill()  # the warm-up may still be loading the model; the measurement is done
-    p.wait()
+    with tempfile.TemporaryDirectory() as tmp:  # a first start: no settings, an empty store
+        env = {**os.environ, "VOICECOACH_DATA_DIR": tmp, "XDG_CONFIG_HOME": tmp}
+        t = time.perf_counter()
+        p = subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+        )
+        assert p.stdout is not None
+        p.stdout.readline()
+        elapsed = time.perf_counter() - t
+        p.kill()  # the warm-up may still be loading the model; the measurement is done
+        p.wait()
     return elapsed
 
 

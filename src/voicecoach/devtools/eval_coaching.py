@@ -63,7 +63,7 @@ def score(answers: list[Answer], signals: bool = True) -> dict:
         }
     if not signals:
         return result
-    agree = Counter()
+    agree, false_alarms, missed = Counter(), Counter(), Counter()
     misses: dict[str, list[str]] = {s: [] for s in SIGNALS}
     for a in answers:
         got = analyze(Transcript.from_text(a.text(False))).signals
@@ -72,8 +72,15 @@ def score(answers: list[Answer], signals: bool = True) -> dict:
                 agree[s] += 1
             else:
                 misses[s].append(f"{a.id}:{'fp' if got[s].present else 'fn'}")
+                (false_alarms if got[s].present else missed)[s] += 1
     result["signals"] = {
-        s: {"agreement": round(agree[s] / len(answers), 3), "misses": misses[s]} for s in SIGNALS
+        s: {
+            "agreement": round(agree[s] / len(answers), 3),
+            "false_alarms": false_alarms[s],
+            "missed": missed[s],
+            "misses": misses[s],
+        }
+        for s in SIGNALS
     }
     return result
 
@@ -105,8 +112,7 @@ def main() -> int:
             print(f"  {g:<11}" + "".join(f"{v['confusion'][g].get(p, 0):>6}" for p in LABELS))
     print("\nsignals (answer level, unpunctuated text):")
     for s, m in r["signals"].items():
-        fp = sum(x.endswith(":fp") for x in m["misses"])
-        counts = f"{fp} false alarms, {len(m['misses']) - fp} missed"
+        counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
         misses = "" if args.summary else " ".join(m["misses"])
         print(f"  {s:<27}{m['agreement']:>4.0%}  {counts:<28}{misses}".rstrip())
     return 0
