@@ -11,19 +11,16 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from voicecoach.errors import VoicecoachError
 from voicecoach.questions import Card
 from voicecoach.service.practice import Practice
-from voicecoach.tui.dialogs import (
-    LlmConsentScreen,
-    NoMicrophoneScreen,
-    RecoverTakeScreen,
-    TypedAnswerScreen,
-)
 from voicecoach.tui.home import HomeScreen
 from voicecoach.tui.messages import AnalysisDone, AnalysisFailed, WarmedUp, WarmUpFailed
-from voicecoach.tui.practice_screen import PracticeScreen
+
+# Every screen but home is imported when first shown: the dialogs pull in TextArea and the
+# practice screen the recorder's widgets, about 30 ms of the app's start between them.
 
 
 class VoicecoachApp(App):
@@ -39,7 +36,6 @@ class VoicecoachApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
-        self.warm_up()
         if self.start_question:
             try:
                 card = self.practice.bank.get(self.start_question)
@@ -51,10 +47,13 @@ class VoicecoachApp(App):
         s = self.practice.settings
         if s.coach == "llm" and not s.llm_consent:
             from voicecoach.service.coach import PRIVACY_NOTICE, llm_where
+            from voicecoach.tui.dialogs import LlmConsentScreen
 
             notice = PRIVACY_NOTICE.format(where=llm_where(s))
             self.push_screen(LlmConsentScreen(notice), self.consented)
         for take in self.practice.unfinished_takes()[:1]:
+            from voicecoach.tui.dialogs import RecoverTakeScreen
+
             self.push_screen(
                 RecoverTakeScreen(take), lambda choice, t=take: self.recover(t, choice)
             )
@@ -67,6 +66,11 @@ class VoicecoachApp(App):
             self.notify("The LLM coach is off for this session; feedback stays local.")
 
     # -- background start: the UI is usable while the model loads
+    def on_ready(self) -> None:
+        # Once the first frame is on screen: loading the model imports CTranslate2 and friends,
+        # which holds the interpreter lock often enough to slow that first frame by a quarter.
+        self.warm_up()
+
     @work(thread=True, exit_on_error=False, group="warmup")
     def warm_up(self) -> None:
         try:
@@ -85,10 +89,16 @@ class VoicecoachApp(App):
         self.notify(message.error, severity="error", timeout=15)
 
     # -- navigation used by the screens
+    @staticmethod
+    def _practice_screen(card: Card, parent_id: int | None = None) -> Screen:
+        from voicecoach.tui.practice_screen import PracticeScreen
+
+        return PracticeScreen(card, parent_id)
+
     def start_practice(
         self, card: Card, parent_id: int | None = None, replace: bool = False
     ) -> None:
-        screen = PracticeScreen(card, parent_id)
+        screen = self._practice_screen(card, parent_id)
         if replace:
             self.switch_screen(screen)
         else:
@@ -102,7 +112,7 @@ class VoicecoachApp(App):
             title=f"Follow-up: {card.title}",
             target_seconds=max(60, card.target_seconds // 2),
         )
-        self.switch_screen(PracticeScreen(follow, parent_id))
+        self.switch_screen(self._practice_screen(follow, parent_id))
 
     def next_question(self, current: Card | None) -> None:
         bank = self.practice.bank
@@ -111,17 +121,17 @@ class VoicecoachApp(App):
             pool, self.practice.store.practised_questions(), random.Random(), unpractised_first=True
         )
         if card is not None:
-            self.switch_screen(PracticeScreen(card))
+            self.switch_screen(self._practice_screen(card))
 
     def show_feedback(
         self, report: dict[str, Any], attempt_id: int | None, card: Card | None, speak: bool
     ) -> None:
-        # The report and history screens are imported when first shown: with what they pull in
-        # (the review service, markdown), they would add a tenth of a second to the app's start.
+        # With what they pull in (the review service, markdown), the report and history screens
+        # would add a tenth of a second to the app's start.
         from voicecoach.tui.feedback_screen import FeedbackScreen
 
         screen = FeedbackScreen(report, attempt_id, card, speak)
-        if isinstance(self.screen, PracticeScreen):
+        if self._practising():
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -130,6 +140,11 @@ class VoicecoachApp(App):
         from voicecoach.tui.history_screen import HistoryScreen
 
         self.push_screen(HistoryScreen())
+
+    def _practising(self) -> bool:
+        from voicecoach.tui.practice_screen import PracticeScreen  # already loaded if it is
+
+        return isinstance(self.screen, PracticeScreen)
 
     def action_go_home(self) -> None:
         self.go_home()
@@ -142,12 +157,14 @@ class VoicecoachApp(App):
 
     def show_no_microphone(self, card: Card | None) -> None:
         def chosen(choice: str | None) -> None:
-            if choice == "retry" and card is not None and isinstance(self.screen, PracticeScreen):
-                self.screen.begin()
+            if choice == "retry" and card is not None and self._practising():
+                self.screen.begin()  # type: ignore[attr-defined]
             elif choice == "type":
                 self.type_answer(card)
             elif choice and choice.startswith("file:"):
                 self.analyze_file(Path(choice[5:]).expanduser(), card)
+
+        from voicecoach.tui.dialogs import NoMicrophoneScreen
 
         self.push_screen(NoMicrophoneScreen(card), chosen)
 
@@ -155,6 +172,8 @@ class VoicecoachApp(App):
         def typed(text: str | None) -> None:
             if text:
                 self.analyze_text(text, card)
+
+        from voicecoach.tui.dialogs import TypedAnswerScreen
 
         self.push_screen(TypedAnswerScreen(card), typed)
 
