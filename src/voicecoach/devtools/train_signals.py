@@ -8,7 +8,10 @@ answer (its best sentence against it) is the one that agrees most often with the
 labels on out-of-fold scores, so it is not fitted to sentences the model has seen.
 
 --cv K prints K-fold cross-validated answer agreement instead of writing weights, so features
-and settings can be compared without looking at the held-out split."""
+and settings can be compared without looking at the held-out split. --by-writer holds out one
+batch of writers at a time instead (answers are grouped by their id's prefix: `tr-`, `va-`, ...):
+how a method carries over to people it has never read, which K-fold over a shuffle of the same
+writers overstates."""
 
 from __future__ import annotations
 
@@ -189,12 +192,23 @@ def best_thresholds(
 Scores = list[dict[str, list[tuple[float, bool, bool]]]]
 
 
+def k_folds(answers: list[Answer], k: int) -> list[list[int]]:
+    return [list(range(i, len(answers), k)) for i in range(k)]
+
+
+def writer_folds(answers: list[Answer]) -> list[list[int]]:
+    """One fold per batch of writers, by the prefix of the answers' ids."""
+    by: dict[str, list[int]] = {}
+    for i, a in enumerate(answers):
+        by.setdefault(a.id.split("-")[0], []).append(i)
+    return list(by.values())
+
+
 def cross_validate(
-    answers: list[Answer], groups: list[list[Example]], k: int, l2: float = L2
+    answers: list[Answer], groups: list[list[Example]], folds: list[list[int]], l2: float = L2
 ) -> tuple[dict[str, float], list[str], Scores]:
     """Thresholds and rule choices from out-of-fold scores, and those scores. `groups` are the
     answers' examples."""
-    folds = [list(range(i, len(answers), k)) for i in range(k)]
     oof: Scores = [{} for _ in answers]
     for fold in folds:
         train = [g for i, g in enumerate(groups) if i not in fold]
@@ -249,7 +263,7 @@ def write(
 
 def train(answers: list[Answer]) -> str:
     groups = examples(answers)
-    thr, rule_suffices, oof = cross_validate(answers, groups, 5)
+    thr, rule_suffices, oof = cross_validate(answers, groups, k_folds(answers, 5))
     weights = fit(groups)
     write(weights, thr, rule_suffices, len(answers))
     size = sum(len(w) for w in weights.values())
@@ -263,14 +277,23 @@ def train(answers: list[Answer]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cv", type=int, default=0)
+    ap.add_argument("--by-writer", action="store_true", help="hold out one writer batch at a time")
     ap.add_argument("--l2", type=float, default=L2)
     args = ap.parse_args()
     answers = load("train")
-    if args.cv:
-        thr, rule_suffices, oof = cross_validate(answers, examples(answers), args.cv, args.l2)
+    if args.cv or args.by_writer:
+        folds = writer_folds(answers) if args.by_writer else k_folds(answers, args.cv)
+        thr, rule_suffices, oof = cross_validate(answers, examples(answers), folds, args.l2)
         cv = agreement(oof, answers, thr, rule_suffices)
-        print(json.dumps({"cv": args.cv, "l2": args.l2, "thresholds": thr,
-                          "rule_suffices": rule_suffices, "agreement_unpunctuated": cv}))
+        per_fold = {
+            answers[f[0]].id.split("-")[0]: agreement(
+                [oof[i] for i in f], [answers[i] for i in f], thr, rule_suffices
+            )
+            for f in folds
+        } if args.by_writer else {}
+        print(json.dumps({"cv": "by writer" if args.by_writer else args.cv, "l2": args.l2,
+                          "thresholds": thr, "rule_suffices": rule_suffices,
+                          "agreement_unpunctuated": cv, "per_writer": per_fold}))
         return 0
     print(train(answers))
     return 0
