@@ -24,8 +24,8 @@ SIGNAL_GOAL = 0.90
 
 # Measured on the held-out split (54 answers) with the weights and rules in this commit.
 _MISSED = {
-    "ownership": 0.870,
-    "root_cause": 0.741,
+    "ownership": 0.833,
+    "root_cause": 0.722,
 }
 
 

@@ -287,7 +287,8 @@ ROOT_CAUSE = _rx(
     r"\b(i|we) (get|understand|understood|saw|see|found out|figured out|worked out) why\b",
     r"\bwhy (it|this|that|the \w+) (happened|failed|broke|slipped|went wrong)\b",
     r"\bwhat (had )?(caused|happened was|was going on was|was really going on was)\b",
-    r"\bwhat (i|we) (found|saw|learned|realized|realised|discovered) (out )?(later |then |"
+    # (not "what I learned is": that is the lesson)
+    r"\bwhat (i|we) (found|saw|realized|realised|discovered) (out )?(later |then |"
     r"eventually )?(was|is)\b",
     r"\bwhen (i|we) (dug in|dug into it|traced it|looked into it|looked closer|looked at it|"
     r"investigated|pulled the logs|checked the logs|went through (it|the \w+))\b",
@@ -350,7 +351,9 @@ FATE = _rx(
 # cause of a problem.
 _CHOICE_REASON = re.compile(
     r"\b(went with|chose|choose|picked|decided|opted|disagreed|pushed for|preferred|recommended|"
-    r"argued|suggested|proposed|wanted to)\b(\s+\S+){0,12}?\s+(because|since)\b"
+    r"argued|suggested|proposed|wanted to|cut|dropped|deprioriti[sz]ed|prioriti[sz]ed|said no|"
+    r"pushed back|declined|turned down|wasn't comfortable|had to (figure out|decide|choose|work out|"
+    r"look at|pick))\b(\s+\S+){0,12}?\s+(because|since)\b"
 )
 # Stakeholder communication: telling, escalating to or updating the people the problem affects.
 _AUDIENCE = (
@@ -532,6 +535,9 @@ def rule_evidence(
 # A signal that another one implies: found in that one's evidence sentences ("it fell apart
 # because the board never listens" names a cause, and is blame too).
 IMPLIED_BY = {"root_cause": "blame"}
+# A signal another one rules out for the whole answer: one that puts the failure on others shows
+# no ownership, whatever else it says.
+CANCELLED_BY = {"ownership": "blame"}
 
 
 def may_be_evidence(signal: str, fired: Container[str]) -> bool:
@@ -598,8 +604,7 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
 
     blame = found["blame"]
     res["blame"] = SignalResult("blame", bool(blame), _top(blame))
-    # An answer that puts the failure on others does not show ownership, whatever else it says.
-    own = found["ownership"]
+    own = found["ownership"]  # CANCELLED_BY
     res["ownership"] = SignalResult(
         "ownership", bool(own) and not blame, () if blame else _top(own)
     )

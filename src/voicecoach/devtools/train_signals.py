@@ -25,6 +25,7 @@ import numpy as np
 
 from voicecoach.analysis import signal_weights
 from voicecoach.analysis.signals import (
+    CANCELLED_BY,
     IMPLIED_BY,
     SIGNAL_NAMES,
     learned_features,
@@ -44,8 +45,11 @@ STEPS = 400
 MIN_ANSWERS = 3  # a word or word pair must turn up in this many training answers
 PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat the file
 # Signals whose rule always decides on its own: blame's phrases are the excuse itself ("it was
-# their fault, not mine"), and an answer that says one must hear it first, whatever the score.
-RULE_ALWAYS = ("blame",)
+# their fault, not mine"), and an answer that says one must hear it first, whatever the score;
+# growth's are the lasting change said outright ("since then I always run a dry run"), which an
+# answer must be credited with. (Cross-validation flips between rule and score for growth by a
+# few answers from one retraining to the next.)
+RULE_ALWAYS = ("blame", "growth")
 
 
 @dataclass
@@ -165,9 +169,13 @@ def best_thresholds(
     """Per signal, the threshold on the best sentence's score that agrees most often with the
     answer labels, and whether the signal's rule firing also decides on its own: kept where that
     agrees at least as often, because the rules are the part a person can read and check (and
-    always for RULE_ALWAYS)."""
+    always for RULE_ALWAYS). Decided as at run time: where blame is found, ownership is not, so
+    blame is settled first."""
     thr, rule_suffices = {}, []
-    for sig in SIGNALS:
+    cancels = set(CANCELLED_BY.values())
+    off_by: dict[str, list[list[bool]]] = {}
+    for sig in sorted(SIGNALS, key=lambda s: s not in cancels):
+        off = off_by[CANCELLED_BY[sig]] if sig in CANCELLED_BY else None
         zs = sorted({z for s in scores for z, _, _ in s[sig]})
         cands = [(a + b) / 2 for a, b in zip(zs, zs[1:])] or [0.0]
         best = {}
@@ -175,9 +183,9 @@ def best_thresholds(
             top = (-1, 0.0)  # (agreement, threshold); ties: nearest the model's own even odds
             for c in cands:
                 acc = sum(
-                    (z >= c or (union and rule) or implied) == a.signals[sig]
-                    for s, a in zip(scores, answers)
-                    for z, rule, implied in s[sig]
+                    _decide(v, c, union, off[k][n] if off else False) == a.signals[sig]
+                    for k, (s, a) in enumerate(zip(scores, answers))
+                    for n, v in enumerate(s[sig])
                 )
                 if acc > top[0] or (acc == top[0] and abs(c) < abs(top[1])):
                     top = (acc, c)
@@ -186,7 +194,25 @@ def best_thresholds(
         thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[union][1]))), 4)
         if union:
             rule_suffices.append(sig)
-    return thr, rule_suffices
+        if sig in cancels:
+            off_by[sig] = found(scores, sig, thr, rule_suffices)
+    return {s: thr[s] for s in SIGNALS}, [s for s in SIGNALS if s in rule_suffices]
+
+
+def _decide(v: tuple[float, bool, bool], cut: float, rule_decides: bool, cancelled: bool) -> bool:
+    z, rule, implied = v
+    return (z >= cut or (rule_decides and rule) or implied) and not cancelled
+
+
+def found(
+    scores: list[dict[str, list[tuple[float, bool, bool]]]],
+    sig: str,
+    thr: dict[str, float],
+    rule_suffices: list[str],
+) -> list[list[bool]]:
+    """Per answer and variant, whether `sig` is found, as at run time."""
+    c = float(np.log(thr[sig] / (1 - thr[sig])))
+    return [[_decide(v, c, sig in rule_suffices, False) for v in s[sig]] for s in scores]
 
 
 Scores = list[dict[str, list[tuple[float, bool, bool]]]]
@@ -222,15 +248,14 @@ def cross_validate(
 def agreement(
     scores: Scores, answers: list[Answer], thr: dict[str, float], rule_suffices: list[str]
 ) -> dict[str, float]:
-    """Answer-level agreement on the unpunctuated variant."""
+    """Answer-level agreement on the unpunctuated variant, decided as at run time."""
     out = {}
     for sig in SIGNALS:
-        c = float(np.log(thr[sig] / (1 - thr[sig])))
-        hits = []
-        for s, a in zip(scores, answers):
-            z, rule, implied = s[sig][1]
-            hits.append((z >= c or (rule and sig in rule_suffices) or implied) == a.signals[sig])
-        out[sig] = round(sum(hits) / len(hits), 3)
+        got = [f[1] for f in found(scores, sig, thr, rule_suffices)]
+        if sig in CANCELLED_BY:
+            off = [f[1] for f in found(scores, CANCELLED_BY[sig], thr, rule_suffices)]
+            got = [g and not o for g, o in zip(got, off)]
+        out[sig] = round(sum(g == a.signals[sig] for g, a in zip(got, answers)) / len(answers), 3)
     return out
 
 
