@@ -52,6 +52,11 @@ PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat 
 RULE_ALWAYS = ("blame", "growth")
 
 
+# Per answer and signal, for each variant (as written, unpunctuated): the best sentence's score,
+# whether the signal's rule fires, and whether a signal that implies it is found.
+Scores = list[dict[str, list[tuple[float, bool, bool]]]]
+
+
 @dataclass
 class Example:
     answer: str
@@ -130,9 +135,7 @@ def fit(groups: list[list[Example]], l2: float = L2) -> dict[str, dict[str, floa
     return out
 
 
-def answer_scores(
-    groups: list[list[Example]], weights: dict[str, dict[str, float]]
-) -> list[dict[str, list[tuple[float, bool, bool]]]]:
+def answer_scores(groups: list[list[Example]], weights: dict[str, dict[str, float]]) -> Scores:
     """Per answer and signal, for each variant (as written, unpunctuated): the best sentence's
     score, whether the signal's own rule fires anywhere in it, and whether a signal that implies
     it (signals.IMPLIED_BY) is found there: a sentence with that signal's score at even odds or
@@ -163,9 +166,7 @@ def answer_scores(
     return out
 
 
-def best_thresholds(
-    scores: list[dict[str, list[tuple[float, bool, bool]]]], answers: list[Answer]
-) -> tuple[dict[str, float], list[str]]:
+def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, float], list[str]]:
     """Per signal, the threshold on the best sentence's score that agrees most often with the
     answer labels, and whether the signal's rule firing also decides on its own: kept where that
     agrees at least as often, because the rules are the part a person can read and check (and
@@ -205,17 +206,11 @@ def _decide(v: tuple[float, bool, bool], cut: float, rule_decides: bool, cancell
 
 
 def found(
-    scores: list[dict[str, list[tuple[float, bool, bool]]]],
-    sig: str,
-    thr: dict[str, float],
-    rule_suffices: list[str],
+    scores: Scores, sig: str, thr: dict[str, float], rule_suffices: list[str]
 ) -> list[list[bool]]:
     """Per answer and variant, whether `sig` is found, as at run time."""
     c = float(np.log(thr[sig] / (1 - thr[sig])))
     return [[_decide(v, c, sig in rule_suffices, False) for v in s[sig]] for s in scores]
-
-
-Scores = list[dict[str, list[tuple[float, bool, bool]]]]
 
 
 def k_folds(answers: list[Answer], k: int) -> list[list[int]]:
