@@ -604,9 +604,10 @@ def detect(sentences: Sequence[Sentence], labels: Sequence[str]) -> dict[str, Si
 
     blame = found["blame"]
     res["blame"] = SignalResult("blame", bool(blame), _top(blame))
-    own = found["ownership"]  # CANCELLED_BY
+    own = found["ownership"]
+    ruled_out = bool(found[CANCELLED_BY["ownership"]])  # the failure put on others
     res["ownership"] = SignalResult(
-        "ownership", bool(own) and not blame, () if blame else _top(own)
+        "ownership", bool(own) and not ruled_out, () if ruled_out else _top(own)
     )
     quant = found["quantified_impact"]
     res["quantified_impact"] = SignalResult("quantified_impact", bool(quant), _top(quant))

@@ -173,10 +173,10 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
     always for RULE_ALWAYS). Decided as at run time: where blame is found, ownership is not, so
     blame is settled first."""
     thr, rule_suffices = {}, []
-    cancels = set(CANCELLED_BY.values())
-    off_by: dict[str, list[list[bool]]] = {}
-    for sig in sorted(SIGNALS, key=lambda s: s not in cancels):
-        off = off_by[CANCELLED_BY[sig]] if sig in CANCELLED_BY else None
+    # the signals that rule others out first, so that those are decided with them in place
+    for sig in sorted(SIGNALS, key=lambda s: s not in CANCELLED_BY.values()):
+        by = CANCELLED_BY.get(sig)
+        off = found(scores, by, thr, rule_suffices) if by else None
         zs = sorted({z for s in scores for z, _, _ in s[sig]})
         cands = [(a + b) / 2 for a, b in zip(zs, zs[1:])] or [0.0]
         best = {}
@@ -184,7 +184,7 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
             top = (-1, 0.0)  # (agreement, threshold); ties: nearest the model's own even odds
             for c in cands:
                 acc = sum(
-                    _decide(v, c, union, off[k][n] if off else False) == a.signals[sig]
+                    _decide(v, c, union, bool(off and off[k][n])) == a.signals[sig]
                     for k, (s, a) in enumerate(zip(scores, answers))
                     for n, v in enumerate(s[sig])
                 )
@@ -195,8 +195,6 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
         thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[union][1]))), 4)
         if union:
             rule_suffices.append(sig)
-        if sig in cancels:
-            off_by[sig] = found(scores, sig, thr, rule_suffices)
     return {s: thr[s] for s in SIGNALS}, [s for s in SIGNALS if s in rule_suffices]
 
 
@@ -208,21 +206,27 @@ def _decide(v: tuple[float, bool, bool], cut: float, rule_decides: bool, cancell
 def found(
     scores: Scores, sig: str, thr: dict[str, float], rule_suffices: list[str]
 ) -> list[list[bool]]:
-    """Per answer and variant, whether `sig` is found, as at run time."""
+    """Per answer and variant, whether `sig` is found, as at run time: by its score, its rule
+    where that decides, a signal that implies it, and not where one that rules it out is found."""
+    by = CANCELLED_BY.get(sig)
+    off = found(scores, by, thr, rule_suffices) if by else None
     c = float(np.log(thr[sig] / (1 - thr[sig])))
-    return [[_decide(v, c, sig in rule_suffices, False) for v in s[sig]] for s in scores]
+    return [
+        [_decide(v, c, sig in rule_suffices, bool(off and off[k][n])) for n, v in enumerate(s[sig])]
+        for k, s in enumerate(scores)
+    ]
 
 
 def k_folds(answers: list[Answer], k: int) -> list[list[int]]:
     return [list(range(i, len(answers), k)) for i in range(k)]
 
 
-def writer_folds(answers: list[Answer]) -> list[list[int]]:
-    """One fold per batch of writers, by the prefix of the answers' ids."""
+def writer_folds(answers: list[Answer]) -> dict[str, list[int]]:
+    """One fold per batch of writers, by the prefix of the answers' ids (`tr`, `va`, ...)."""
     by: dict[str, list[int]] = {}
     for i, a in enumerate(answers):
         by.setdefault(a.id.split("-")[0], []).append(i)
-    return list(by.values())
+    return by
 
 
 def cross_validate(
@@ -247,9 +251,6 @@ def agreement(
     out = {}
     for sig in SIGNALS:
         got = [f[1] for f in found(scores, sig, thr, rule_suffices)]
-        if sig in CANCELLED_BY:
-            off = [f[1] for f in found(scores, CANCELLED_BY[sig], thr, rule_suffices)]
-            got = [g and not o for g, o in zip(got, off)]
         out[sig] = round(sum(g == a.signals[sig] for g, a in zip(got, answers)) / len(answers), 3)
     return out
 
@@ -302,18 +303,18 @@ def main() -> int:
     args = ap.parse_args()
     answers = load("train")
     if args.cv or args.by_writer:
-        folds = writer_folds(answers) if args.by_writer else k_folds(answers, args.cv)
-        thr, rule_suffices, oof = cross_validate(answers, examples(answers), folds, args.l2)
-        cv = agreement(oof, answers, thr, rule_suffices)
-        per_fold = {
-            answers[f[0]].id.split("-")[0]: agreement(
-                [oof[i] for i in f], [answers[i] for i in f], thr, rule_suffices
-            )
-            for f in folds
-        } if args.by_writer else {}
+        folds = writer_folds(answers) if args.by_writer else {}
+        thr, rule_suffices, oof = cross_validate(
+            answers, examples(answers), list(folds.values()) or k_folds(answers, args.cv), args.l2
+        )
+        per_writer = {
+            name: agreement([oof[i] for i in f], [answers[i] for i in f], thr, rule_suffices)
+            for name, f in folds.items()
+        }
         print(json.dumps({"cv": "by writer" if args.by_writer else args.cv, "l2": args.l2,
                           "thresholds": thr, "rule_suffices": rule_suffices,
-                          "agreement_unpunctuated": cv, "per_writer": per_fold}))
+                          "agreement_unpunctuated": agreement(oof, answers, thr, rule_suffices),
+                          "per_writer": per_writer}))
         return 0
     print(train(answers))
     return 0

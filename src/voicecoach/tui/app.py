@@ -19,9 +19,6 @@ from voicecoach.service.practice import Practice
 from voicecoach.tui.home import HomeScreen
 from voicecoach.tui.messages import AnalysisDone, AnalysisFailed, WarmedUp, WarmUpFailed
 
-# Every screen but home is imported when first shown: the dialogs pull in TextArea and the
-# practice screen the recorder's widgets, about 30 ms of the app's start between them.
-
 
 class VoicecoachApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -88,7 +85,9 @@ class VoicecoachApp(App):
     def on_warm_up_failed(self, message: WarmUpFailed) -> None:
         self.notify(message.error, severity="error", timeout=15)
 
-    # -- navigation used by the screens
+    # -- navigation used by the screens. Every screen but home is imported when first shown: the
+    # dialogs pull in TextArea and the practice screen the recorder's widgets, about 30 ms of the
+    # app's start between them.
     @staticmethod
     def _practice_screen(card: Card, parent_id: int | None = None) -> Screen:
         from voicecoach.tui.practice_screen import PracticeScreen
