@@ -97,30 +97,43 @@ def vocabulary(groups: list[list[Example]]) -> list[str]:
     return sorted(f for f, n in df.items() if n >= MIN_ANSWERS)
 
 
+@dataclass
+class Sparse:
+    """A 0/1 matrix kept as the (row, column) of each of its ones: a sentence has a few dozen
+    features out of thousands, so products over the pairs are far faster than a dense matrix."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    shape: tuple[int, int]
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        return np.bincount(self.rows, weights=w[self.cols], minlength=self.shape[0])
+
+    def tdot(self, r: np.ndarray) -> np.ndarray:
+        return np.bincount(self.cols, weights=r[self.rows], minlength=self.shape[1])
+
+
 def fit_one(
-    x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = STEPS, lr: float = 0.1
+    x: Sparse, y: np.ndarray, l2: float = L2, steps: int = STEPS, lr: float = 0.1
 ) -> np.ndarray:
     """Logistic regression by full-batch Adam; the bias (column 0) is not penalised."""
-    w = np.zeros(x.shape[1], dtype=x.dtype)
+    w = np.zeros(x.shape[1])
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     penal = np.ones_like(w)
     penal[0] = 0.0
     n = len(y)
     for t in range(1, steps + 1):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        adam_step(w, (x.T @ (p - y) + l2 * penal * w) / n, m, v, t, lr)
+        p = 1.0 / (1.0 + np.exp(-np.clip(x.dot(w), -30, 30)))
+        adam_step(w, (x.tdot(p - y) + l2 * penal * w) / n, m, v, t, lr)
     return w
 
 
-def matrix(rows: list[Example], vocab: list[str]) -> np.ndarray:
+def matrix(rows: list[Example], vocab: list[str]) -> Sparse:
     col = {f: i for i, f in enumerate(vocab)}
-    x = np.zeros((len(rows), len(vocab)), dtype=np.float32)
-    for r, ex in enumerate(rows):
-        for f in ex.features:
-            if f in col:
-                x[r, col[f]] = 1.0
-    return x
+    pairs = [(r, col[f]) for r, ex in enumerate(rows) for f in ex.features if f in col]
+    rr, cc = zip(*pairs) if pairs else ((), ())
+    return Sparse(np.array(rr, dtype=np.intp), np.array(cc, dtype=np.intp), (len(rows), len(vocab)))
 
 
 def fit(groups: list[list[Example]], l2: float = L2) -> dict[str, dict[str, float]]:
@@ -129,7 +142,7 @@ def fit(groups: list[list[Example]], l2: float = L2) -> dict[str, dict[str, floa
     x = matrix(rows, vocab)
     out = {}
     for sig in SIGNALS:
-        y = np.array([1.0 if r.gold[sig] else 0.0 for r in rows], dtype=x.dtype)
+        y = np.array([1.0 if r.gold[sig] else 0.0 for r in rows])
         w = fit_one(x, y, l2)
         out[sig] = {f: round(float(wi), 3) for f, wi in zip(vocab, w) if abs(wi) >= PRUNE}
     return out
