@@ -24,8 +24,9 @@ SIGNAL_GOAL = 0.90
 
 # Measured on the held-out split (54 answers) with the weights and rules in this commit.
 _MISSED = {
-    "ownership": 0.833,
-    "root_cause": 0.722,
+    "quantified_impact": 0.888,
+    "root_cause": 0.796,
+    "stakeholder_communication": 0.833,
 }
 
 
@@ -91,7 +92,7 @@ def _one(signal: str, sentence: str, label: str = "action") -> bool:
         "That one was on me.",
         "I should have asked the clinic staff before I picked a date.",
         "It was my call to ship without the load test.",
-        "My job was to get the migration done before the contract ended.",
+        "I was accountable for the launch.",
         "I took full responsibility for the outage.",
         "I didn't check whether anything was still reading from the table.",
     ],
@@ -110,6 +111,22 @@ def test_ownership_is_first_person_responsibility(sentence: str) -> None:
 )
 def test_ownership_needs_an_unhedged_i(sentence: str) -> None:
     assert not _one("ownership", sentence)
+    assert not _one("owning_the_job", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "My job was to get the migration done before the contract ended.",
+        "I was the tech lead on the rewrite.",
+        "I was tasked with cutting the cloud bill.",
+    ],
+)
+def test_owning_the_job_is_weighed_apart_from_owning_the_outcome(sentence: str) -> None:
+    """A task statement is ownership to some coaches and not to others, so its rule is a feature
+    of its own that the learned score weighs, not the ownership rule."""
+    assert _one("owning_the_job", sentence, "task")
+    assert not _one("ownership", sentence, "task")
 
 
 def test_blaming_others_cancels_ownership() -> None:
@@ -144,6 +161,20 @@ def test_blame(sentence: str) -> None:
 )
 def test_not_blame(sentence: str) -> None:
     assert not _one("blame", sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I sent her an update every Friday so she never had to chase us.",
+        "She was great, and she never asked for help.",
+        "They wouldn't sign off in time.",
+    ],
+)
+def test_what_others_did_not_do_is_only_a_hint_of_blame(sentence: str) -> None:
+    """Said plainly, it is narration as often as an excuse; the learned score weighs it with the
+    rest of the sentence, and blame's rule, which always decides, leaves it alone."""
+    assert _one("blame_hint", sentence) and not _one("blame", sentence)
 
 
 @pytest.mark.parametrize(
@@ -216,6 +247,10 @@ def test_a_lesson_alone_is_not_growth(sentence: str) -> None:
         "We slipped because the replay environment wasn't ready.",
         "When I traced it, the supplier had re-sent the invoice with a new number.",
         "What we found out later was that the list came from last year's data.",
+        "What actually happened was people skipped twice and never came back.",
+        "Part of it was the on-call rotation got split along the new org lines.",
+        "What we eventually figured out was that the form needed forty fields nobody had.",
+        "The real reason it went wrong is she cared more about the deck than the data.",
     ],
 )
 def test_root_cause_says_why(sentence: str) -> None:
@@ -232,6 +267,9 @@ def test_root_cause_says_why(sentence: str) -> None:
         "We went with the hosted service because none of us had run it in production.",
         "I disagreed because our other customers had been asking for shorter lead times.",
         "Nobody really knew why the gift cards failed that week.",
+        "I felt like we should ramp it slowly because we hadn't seen it under real traffic.",
+        "So yeah, I think it turned out kind of okay in the end.",
+        "Nobody showed up for the Saturday shift.",
     ],
 )
 def test_reasons_for_a_choice_are_not_a_root_cause(sentence: str) -> None:
@@ -244,6 +282,7 @@ def test_reasons_for_a_choice_are_not_a_root_cause(sentence: str) -> None:
         "I went by the prefix and didn't check whether anything was reading from it.",
         "I should have tested it with real claimants first.",
         "In hindsight I underestimated the packaging.",
+        "The problem was we were full that night.",
     ],
 )
 def test_a_regret_is_only_a_hint_of_a_cause(sentence: str) -> None:
