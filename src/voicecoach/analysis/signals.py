@@ -386,9 +386,11 @@ _CHOICE_REASON = re.compile(
 # Stakeholder communication: telling, escalating to or updating the people the problem affects.
 _AUDIENCE = (
     r"(stakeholders?|managers?|vps?|svp|directors?|leadership|leads?|executives?|execs?|exec team|"
-    r"customers?|clients?|partners?|ceo|cto|coo|cfo|ciso|boss|users?|pm|pms|product (manager|owner|"
+    r"customers?|clients?|partners?|ceo|cto|coo|cfo|ciso|cmo|cio|cpo|cro|gm|boss|users?|pm|pms|"
+    r"product (manager|owner|"
     r"team|lead)|head of \w+|heads of \w+|chief( \w+)? (of staff|officer)|owners|founders?|board|"
-    r"sponsors?|attendees|account managers?|account team|sales (team|director|lead|ops|org)|"
+    r"sponsors?|funders?|donors?|trustees|governors|families|attendees|account managers?|"
+    r"account team|sales (team|director|lead|ops|org)|"
     r"support( team| lead)?|finance|legal|compliance|auditors?|regulators?|members|subscribers|"
     r"patients|parents|students|residents|tenants|guests|passengers|shoppers|buyers|merchants|"
     r"restaurants|stores|franchisees|everyone|everybody|the (team|business|account|other teams?|"
@@ -399,10 +401,13 @@ _AUDIENCE = (
     r"the (whole |entire )?(ward|department|office|floor|company|org|organization|school|clinic))"
 )
 STAKEHOLDER = _rx(
-    rf"(?<![-'])\b(escalat\w*|inform(ed|ing)?|told|tell(ing)?|updat(ed|ing)|brief(ed|ing)?|communicat\w*|"
+    rf"(?<![-'])\b(escalat\w*|inform(ed|ing)?|told|tell(ing)?|updat(e|ed|ing)|brief(ed|ing)?|"
+    rf"communicat\w*|"
     rf"explain(ed|ing)?|call(ed|ing)?|email(ed|ing)?|wr(ote|ite) to|flag(ged|ging)?|rais(ed|ing)|"
     rf"alert(ed|ing)?|warn(ed|ing)?|notif(y|ied|ying)|reach(ed)? out to|loop(ed)? in|present(ed|ing)?|"
-    rf"sat down with|went (straight |directly |right )?(back )?to|messag(ed|ing)|post(ed|ing)|sent|"
+    rf"sat down with|(went|go) (straight |directly |right )?(back )?to|messag(ed|ing)|"
+    rf"post(ed|ing)|sent|"
+    rf"text(ed|ing)?|copied( in)?|cc'?e?d|"
     rf"walk(ed)?|talk(ed)? to|sp(o|ea)ke (to|with)|met with|took (\w+ ){{1,4}}to|brought (\w+ ){{1,4}}to|"
     rf"(pulled|brought|roped) in|laid out|pitched|booked( \w+){{0,3}} with|upfront with|honest with|"
     rf"transparent with|open with|phon(ed|ing)|rang|got on a call with|got (\w+ ){{0,3}}on a call|"
@@ -414,7 +419,7 @@ STAKEHOLDER = _rx(
     r"our|the|my|their|them|him|her|everyone|everybody)\b",
     r"\b(i|we) (escalated|flagged) (it|this|that|the (issue|risk|problem|delay|concern))\b",
     r"\blet (\w+ ){1,4}know\b",
-    r"\b(kept|keep|keeping) (\w+ ){1,3}(posted|informed|updated|in the loop|in the picture)\b",
+    r"\b(kept|keep|keeping) (\w+ ){1,7}(posted|informed|updated|in the loop|in the picture)\b",
     r"\b(gave|give|giving|sent|send|sending) (\w+ ){1,5}(an? |the |daily |weekly )?(\w+ )?"
     r"(update|updates|heads.up|briefing|summary|rundown|timeline|status|write.?up|apology|call|"
     r"email|note|warning)\b",

@@ -216,7 +216,8 @@ def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
 SIGNPOSTS = {
     "task": re.compile(r"^((so|and|but|well|now) )*(as \w+( \w+){0,6}, )?(my (job|role|task|goal|"
                        r"responsibility|mandate|assignment) (was|were|is)|i was (responsible|tasked|"
-                       r"asked|brought in) |the (goal|objective|task) was)\b|\bmy job was to\b"),
+                       r"asked|brought in) |the (goal|objective|task) was)\b|\bmy job was to\b|"
+                       r"\b(saw|see|took|take) it as my (job|role|responsibility) to\b"),
     "result": re.compile(r"^((so|and|but|well) )*(in the end|as a result|the result was|ultimately|"
                          r"eventually|at the end of the day|by the end)\b"),
 }
