@@ -133,13 +133,17 @@ OWNERSHIP_WEAK = _rx(
     r"\bi (led|was leading|ran|was running|headed up|was heading up|managed|was managing|drove|"
     r"oversaw|was overseeing) (the|our|a|this)\b",
 )
-# Putting the failure on others or on luck. "Instead of blaming them" is the opposite of blame.
+# Other people doing something, as blame and its hint say it: "they", "the vendor", "the other
+# team"... not after "or", "if", "unless" ("...or they would not renew" is a condition), and not
+# when what follows is a state ("she kept quiet", "they kept us posted").
 _NOT_A_CONDITION = r"(?<!\bor )(?<!\bif )(?<!\bunless )(?<!\botherwise )"
 _OTHERS = (
     r"\b(they|the vendor|vendor|management|leadership|the client|the other team|qa|my manager|"
     r"the contractor|contractors|the offshore team|product|sales|the business|the customer|he|she|"
     r"the \w+ team)"
 )
+_NOT_A_STATE = r"\b(?! (quiet|calm|at it|us posted|me posted|in touch))"
+# Putting the failure on others or on luck. "Instead of blaming them" is the opposite of blame.
 BLAME = _rx(
     r"(?<!n't )(?<!not )(?<!n't really )(?<!not really )\b(their|his|her|the vendor's|management's|"
     r"the client's) fault\b",
@@ -149,13 +153,12 @@ BLAME = _rx(
     r"\b(bad|sheer|just) luck\b",
     r"\bunlucky\b",
     r"\bblame (goes|lies) (to|with)\b",
-    # ("...or they would not renew" is a condition; "kept" complains only with a complaint verb:
-    # "she kept polishing her changes alone" is a habit, not blame)
+    # ("kept" complains only with a complaint verb: "she kept polishing her changes alone" is a
+    # habit, not blame)
     _NOT_A_CONDITION + _OTHERS + r" (kept (missing|ignoring|slipping|changing|pushing|blocking|"
     r"delaying|dropping|breaking|refusing|rejecting|promising|stalling|moving|adding|overriding|"
     r"sitting|forgetting|skipping|cutting|shifting|sending|dumping|escalating)|refused|"
-    r"didn't bother|ignored|dropped the ball|failed to|messed|screwed|blew|dumped)"
-    r"\b(?! (quiet|calm|at it|us posted|me posted|in touch))",
+    r"didn't bother|ignored|dropped the ball|failed to|messed|screwed|blew|dumped)" + _NOT_A_STATE,
     r"\bbecause (of )?(they|the vendor|management|the other team|the client|my manager) "
     r"(didn't|did not|never|couldn't|wouldn't|failed|refused|kept)\b",
     r"\bif (they|the vendor|management|the other team|the client|my manager) had\b",
@@ -171,7 +174,7 @@ BLAME = _rx(
 # to chase us", "they just didn't sell"), so only a feature of the learned score.
 BLAME_HINT = _rx(
     _NOT_A_CONDITION + _OTHERS + r" (never|wouldn't|would not|just didn't|didn't do|did not do|"
-    r"sat on|kept on|changed their mind)\b(?! (quiet|calm|at it|us posted|me posted|in touch))",
+    r"sat on|kept on|changed their mind)" + _NOT_A_STATE,
 )
 _BLAME_NEGATED = re.compile(
     r"\b(instead of|rather than|without|not|never|didn't|wasn't about) blam"
@@ -280,7 +283,8 @@ ROOT_CAUSE = _rx(
     r"\broot cause\b",
     r"\bthe (real |underlying |actual |main |big |whole |core )?(reason|cause|culprit|mistake|gap|"
     r"flaw|bug) (was|is|turned out|came down|i made|we had)\b",
-    # a bare "the problem was..." mostly states the problem itself ("the problem was we were full")
+    # "the problem turned out to be..." names a cause; a bare "the problem was..." mostly states the
+    # problem itself ("the problem was we were full"), so it only hints (CAUSE_HINT) unless qualified
     r"\bthe (real |underlying |actual |root |core |deeper )?(problem|issue) (turned out|came down)\b",
     r"\bthe (real|underlying|actual|root|core|deeper) (problem|issue) (was|is)\b",
     r"\bthe (root|source|heart|crux|cause) of (it|the|this|that|our|my)\b",
