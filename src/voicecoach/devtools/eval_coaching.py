@@ -65,11 +65,16 @@ def score(answers: list[Answer], signals: bool = True) -> dict:
         return result
     agree, false_alarms, missed = Counter(), Counter(), Counter()
     misses: dict[str, list[str]] = {s: [] for s in SIGNALS}
+    # per batch of writers (the id's prefix): a split written in parts is also scored per part
+    batches: dict[str, Counter] = {}
     for a in answers:
         got = analyze(Transcript.from_text(a.text(False))).signals
+        batch = batches.setdefault(a.id.split("-")[0], Counter())
+        batch["answers"] += 1
         for s in SIGNALS:
             if got[s].present == a.signals[s]:
                 agree[s] += 1
+                batch[s] += 1
             else:
                 misses[s].append(f"{a.id}:{'fp' if got[s].present else 'fn'}")
                 (false_alarms if got[s].present else missed)[s] += 1
@@ -81,6 +86,10 @@ def score(answers: list[Answer], signals: bool = True) -> dict:
             "misses": misses[s],
         }
         for s in SIGNALS
+    }
+    result["by_batch"] = {
+        b: {"answers": c["answers"], **{s: round(c[s] / c["answers"], 3) for s in SIGNALS}}
+        for b, c in batches.items()
     }
     return result
 
@@ -115,6 +124,12 @@ def main() -> int:
         counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
         misses = "" if args.summary else " ".join(m["misses"])
         print(f"  {s:<27}{m['agreement']:>4.0%}  {counts:<28}{misses}".rstrip())
+    if len(r["by_batch"]) > 1:
+        print("\nsignal agreement per batch of writers (the ids' prefix):")
+        print("  " + f"{'batch':<7}{'n':>4}" + "".join(f"{s[:9]:>10}" for s in SIGNALS))
+        for b, m in r["by_batch"].items():
+            row = "".join(f"{m[s]:>10.0%}" for s in SIGNALS)
+            print(f"  {b:<7}{m['answers']:>4}{row}")
     return 0
 
 
