@@ -96,6 +96,11 @@ def _one(signal: str, sentence: str, label: str = "action") -> bool:
         "I was accountable for the launch.",
         "I took full responsibility for the outage.",
         "I didn't check whether anything was still reading from the table.",
+        "I guess that was kind of on me, I was the one who hit send.",
+        "I probably should've asked about that in discovery.",
+        "I'll own that I didn't raise the flag earlier.",
+        "Honestly, I was the bottleneck, not the workload.",
+        "For a while I handled it badly.",
     ],
 )
 def test_ownership_is_first_person_responsibility(sentence: str) -> None:
@@ -113,6 +118,11 @@ def test_ownership_is_first_person_responsibility(sentence: str) -> None:
 def test_ownership_needs_an_unhedged_i(sentence: str) -> None:
     assert not _one("ownership", sentence)
     assert not _one("owning_the_job", sentence)
+
+
+def test_being_the_one_who_did_it_is_not_owning_a_mistake() -> None:
+    assert _one("ownership", "I was the one who hit send.")
+    assert not _one("ownership", "I was the one who shipped the fix, and it held.")
 
 
 @pytest.mark.parametrize(
@@ -252,6 +262,8 @@ def test_a_lesson_alone_is_not_growth(sentence: str) -> None:
         "Part of it was the on-call rotation got split along the new org lines.",
         "What we eventually figured out was that the form needed forty fields nobody had.",
         "The real reason it went wrong is she cared more about the deck than the data.",
+        "What actually bit us was the job ran longer than its schedule interval.",
+        "And what came out was that the signed contracts just sat in a shared inbox.",
     ],
 )
 def test_root_cause_says_why(sentence: str) -> None:
@@ -356,8 +368,8 @@ def test_signals_survive_missing_punctuation() -> None:
 
 _UNLISTED_CAUSE = (
     "At my last job I ran the nightly billing export. One morning half of our invoices went out "
-    "twice. What actually bit us was the export taking longer than its schedule interval, so a "
-    "second copy started before the first had finished. I stopped the job, refunded the "
+    "twice. The export had started taking longer than its schedule interval, so a second copy "
+    "kicked off before the first had finished. I stopped the job, refunded the "
     "duplicates the same day and added a lock so two runs can never overlap."
 )
 
@@ -369,7 +381,7 @@ def test_a_cause_in_words_no_rule_lists_is_found(punctuated: bool) -> None:
     assert not rule_evidence(a.sentences, a.labels)["root_cause"]  # the rules miss it
     got = a.signals["root_cause"]
     assert got.present
-    assert any("bit us" in e.text for e in got.evidence)
+    assert any("schedule interval" in e.text for e in got.evidence)
 
 
 def test_a_cause_put_on_others_is_still_a_cause_but_luck_is_not() -> None:

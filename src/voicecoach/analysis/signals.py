@@ -67,14 +67,18 @@ OWNERSHIP = _rx(
     r"\b(was|is|that's|it's) (all |entirely |completely |squarely |partly |mostly )?my (call|fault|"
     r"mistake|decision|doing|miss|error|failure|oversight|responsibility)\b",
     r"\b(it was|that was|that's|it's) (partly|mostly|all|really) (me|mine)\b",
-    r"\b(was|is|were|\w+'s) (all |entirely |squarely )?on me\b",
+    r"\b(was|is|were|\w+'s) (all |entirely |squarely |mostly |partly |largely |kind of |sort of )?"
+    r"on me\b",
     r"\b(on|under) my watch\b",
     r"\b(nobody|no one|noone) else's\b",
     r"\bthe buck stop(ped|s) with me\b",
-    r"\bi('m| am| was) the (reason|cause|one to blame|one who (broke|caused|missed|approved))\b",
+    r"\bi('m| am| was) the (reason|cause|bottleneck|one to blame|one who (broke|caused|missed|"
+    r"approved|hit send|signed off))\b",
     r"\bturned out (that )?(i|i'd|i had)\b",
-    r"\bi (should|could) (have|'ve)\b",
-    r"\bi should've\b",
+    r"\bi (really |probably |definitely |honestly )?(should|could) (have|'ve)\b",
+    r"\bi (really |probably |definitely |honestly )?should've\b",
+    r"\bi('ll| will) own (that|it|this|up)\b",
+    r"\bi (handled|managed|ran|played) (it|that|this|the \w+) (badly|poorly|wrong)\b",
     r"\bi (take|took|accept|accepted|owned|own|taking) (full |complete |the |total |personal )?"
     r"(responsibility|ownership|accountability|it|that|the (mistake|failure|miss|blame))\b",
     r"\b(took|take|taking|had|have) (full |complete |personal )?(accountability|ownership|"
@@ -313,7 +317,8 @@ ROOT_CAUSE = _rx(
     r"\b(i|we) (get|understand|understood|saw|see|found out|figured out|worked out) why\b",
     r"\bwhy (it|this|that|the \w+) (happened|failed|broke|slipped|went wrong)\b",
     r"\bwhat (had )?(actually |really )?(caused|happened was|was (really |actually )?going on was|"
-    r"was happening was)\b",
+    r"was happening was|(bit us|let (it|this|that) happen|tripped (us|it) up) (was|is))\b",
+    r"\bwhat came out (in the \w+ )?was that\b",
     r"\b(part|half|most|some|a lot|a (big |large |good )?(part|chunk)) of (it|that|the problem|the "
     r"issue|this|the delay|the slip) (was|came from|came down to)\b",
     r"\bthat's how (it|that|this|the \w+) (got|happened|slipped|ended up|came)\b",
