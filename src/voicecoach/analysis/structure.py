@@ -1,8 +1,9 @@
 """STAR structure: a label for every sentence, and each section's time.
 
 Each sentence is described by binary features: cue phrases, its grammatical subject ("I decided"
-against "they missed"), its tense, where it sits in the answer, and the cues of the sentences on
-either side. A linear-chain model (a conditional random field) scores every label for every
+against "they missed"), its tense, where it sits in the answer, the cues of the sentences on
+either side, and the words it uses and opens with (cue lists never cover every way a speaker
+says "in the end" or "these days"; words seen in enough training answers carry that). A linear-chain model (a conditional random field) scores every label for every
 sentence from those features, and a Viterbi pass picks the best label sequence for the whole
 answer, because stories mostly move forward (situation, task, action, result, reflection) and a
 sentence's neighbours say a lot about it. The weights live in `star_weights` (written by
@@ -196,19 +197,41 @@ def sequence_features(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
             # A piece cut out of unpunctuated speech: its cues mean something a little different
             # (a fragment may lack its subject), so every feature also gets a copy of its own.
             g.update({f"u:{k}": v for k, v in g.items()})
+        # its words and opening words (the same with or without punctuation, so no copy)
+        toks = [t for t in sentences[i].tokens if t]
+        g.update({f"w:{t}": 1.0 for t in toks})
+        if toks:
+            g[f"o:{toks[0]}"] = 1.0
+            g[f"o2:{' '.join(toks[:2])}"] = 1.0
         out.append(g)
     return out
 
 
+_by_feature: tuple[object, dict[str, tuple[float, ...]]] = (None, {})
+
+
+def _weights_by_feature() -> dict[str, tuple[float, ...]]:
+    """EMISSION turned around: per feature, its weight for every label in LABELS order, so a
+    sentence costs one lookup per feature rather than one per feature and label. Rebuilt when
+    the weights are replaced (training installs its own)."""
+    global _by_feature
+    emission = star_weights.EMISSION
+    if _by_feature[0] is not emission:
+        names = {n for lab in LABELS for n in emission[lab]}
+        table = {n: tuple(emission[lab].get(n, 0.0) for lab in LABELS) for n in names}
+        _by_feature = (emission, table)
+    return _by_feature[1]
+
+
 def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
-    """Every label's score for every sentence, from its features alone."""
-    return [
-        {
-            label: sum(star_weights.EMISSION[label].get(k, 0.0) * v for k, v in f.items())
-            for label in LABELS
-        }
-        for f in sequence_features(sentences)
-    ]
+    """Every label's score for every sentence, from its (binary) features alone."""
+    table = _weights_by_feature()
+    zero = (0.0,) * len(LABELS)
+    out = []
+    for f in sequence_features(sentences):
+        rows = [table[k] for k in f if k in table] or [zero]
+        out.append(dict(zip(LABELS, map(sum, zip(*rows)))))
+    return out
 
 
 # Explicit signposts a speaker uses to name a STAR part. When the sequence model leaves a part

@@ -12,7 +12,9 @@ label is the majority of its words' labels.
 Then the signal scores, fitted on the new labels (devtools/train_signals.py).
 
 --cv K scores K-fold cross-validation over the training answers instead of writing weights, so
-features and settings can be compared without looking at the held-out split."""
+features and settings can be compared without looking at the held-out split. --hold-out vi,vj,...
+fits on the other training answers and scores the STAR labels of those batches of writers (the
+ids' prefix): how the labeller carries over to writers it has never seen."""
 
 from __future__ import annotations
 
@@ -31,9 +33,10 @@ from voicecoach.devtools.adam import adam_step
 from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
 
 OUT = Path(structure.__file__).with_name("star_weights.py")
-L2 = 2.0
+L2 = 8.0  # with the words as features; 2 suited the cue phrases alone
 STEPS = 1500
 BOUNDARY_L2 = 3.0
+LEXICAL_MIN = 5
 
 
 @dataclass
@@ -87,9 +90,38 @@ def sequences(answers: list[Answer]) -> list[tuple[list[dict[str, float]], list[
     return out
 
 
+@dataclass
+class _Triples:
+    """A sparse (positions x features) matrix as the position, column and value of each entry."""
+
+    pos: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    n_pos: int
+    n_cols: int
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        """(positions x labels) = this @ w, for w of (features x labels)."""
+        part = w[self.cols] * self.vals[:, None]
+        return np.stack(
+            [np.bincount(self.pos, part[:, j], self.n_pos) for j in range(w.shape[1])], axis=1
+        )
+
+    def tdot(self, d: np.ndarray) -> np.ndarray:
+        """(features x labels) = this.T @ d, for d of (positions x labels)."""
+        part = d[self.pos] * self.vals[:, None]
+        return np.stack(
+            [np.bincount(self.cols, part[:, j], self.n_cols) for j in range(d.shape[1])], axis=1
+        )
+
+
 def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     m = a.max(axis=axis, keepdims=True)
     return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+def _lexical(feature: str) -> bool:
+    return feature.startswith(("w:", "o:", "o2:"))
 
 
 def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0.05) -> Weights:
@@ -97,19 +129,31 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
     boundary = fit_boundaries(answers)
     star_weights.BOUNDARY = boundary
     seqs = sequences(answers)
-    names = sorted({k for feats, _ in seqs for f in feats for k in f})
+    # a word, or a sentence's opening words, must turn up in about LEXICAL_MIN answers to be a
+    # feature: in twice as many sequences, as each answer is two (as written, unpunctuated)
+    df: Counter[str] = Counter()
+    for feats, _ in seqs:
+        df.update({k for f in feats for k in f})
+    names = sorted(k for k, n in df.items() if not _lexical(k) or n >= 2 * LEXICAL_MIN)
     col = {n: i for i, n in enumerate(names)}
     b, t_max, n_f, n_l = len(seqs), max(len(y) for _, y in seqs), len(names), len(LABELS)
-    x = np.zeros((b, t_max, n_f))
+    # the features as (position, column, value) triples: a sentence has a few dozen of them, so
+    # products over the triples are far cheaper than over a dense b x t x features array
+    pos, cols, vals = [], [], []
     y = np.zeros((b, t_max, n_l))
     mask = np.zeros((b, t_max), dtype=bool)
     lengths = np.array([len(lab) for _, lab in seqs])
     for i, (feats, labels) in enumerate(seqs):
         for t, (f, lab) in enumerate(zip(feats, labels)):
             for k, v in f.items():
-                x[i, t, col[k]] = v
+                if k not in col:
+                    continue
+                pos.append(i * t_max + t)
+                cols.append(col[k])
+                vals.append(v)
             y[i, t, lab] = 1.0
             mask[i, t] = True
+    x = _Triples(np.array(pos), np.array(cols), np.array(vals), b * t_max, n_f)
     y_first = y[:, 0]
     y_last = y[np.arange(b), lengths - 1]
     y_pairs = np.einsum("bti,btj->ij", y[:, :-1], y[:, 1:] * mask[:, 1:, None])
@@ -117,7 +161,7 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     for step in range(1, steps + 1):
         w, tr, st, en = params
-        em = x @ w  # b x t x l
+        em = x.dot(w).reshape(b, t_max, n_l)
         alpha = np.zeros((b, t_max, n_l))
         alpha[:, 0] = st + em[:, 0]
         for t in range(1, t_max):
@@ -140,7 +184,7 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
             * mask[:, 1:, None, None]
         )
         grads = [
-            np.einsum("btf,btl->fl", x, marg - y) + l2 * w,
+            x.tdot((marg - y).reshape(b * t_max, n_l)) + l2 * w,
             pair.sum(axis=(0, 1)) - y_pairs + 0.1 * l2 * tr,
             marg[:, 0].sum(axis=0) - y_first.sum(axis=0) + 0.1 * l2 * st,
             marg[np.arange(b), lengths - 1].sum(axis=0) - y_last.sum(axis=0) + 0.1 * l2 * en,
@@ -240,8 +284,29 @@ def main() -> int:
     ap.add_argument("--l2", type=float, default=L2)
     ap.add_argument("--steps", type=int, default=STEPS)
     ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation, writes nothing")
+    ap.add_argument(
+        "--hold-out",
+        default="",
+        metavar="PREFIXES",
+        help="comma-separated batches of writers (id prefixes) to fit without and score, "
+        "writes nothing",
+    )
     args = ap.parse_args()
     answers = load("train")
+    if args.hold_out:
+        from voicecoach.devtools.eval_coaching import score
+
+        batches = tuple(p.strip() + "-" for p in args.hold_out.split(","))
+        held = [a for a in answers if a.id.startswith(batches)]
+        install(fit([a for a in answers if not a.id.startswith(batches)], args.l2, args.steps))
+        r = score(held, signals=False)
+        print(
+            f"STAR labels of {len(held)} answers ({r['punctuated']['sentences']} sentences) "
+            f"from {args.hold_out}, fitted on the other {len(answers) - len(held)}: "
+            f"punctuated {r['punctuated']['accuracy']:.1%}, "
+            f"unpunctuated {r['unpunctuated']['accuracy']:.1%}"
+        )
+        return 0
     if args.cv:
         r = cross_validate(answers, args.cv, args.l2, args.steps)
         print(
