@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +33,10 @@ from voicecoach.analysis.text import boundary_features, norm, split_sentences
 from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.adam import adam_step
 from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
+from voicecoach.devtools.train_signals import Example, examples
 
 OUT = Path(structure.__file__).with_name("star_weights.py")
+STAR_FOLDS = 5
 L2 = 8.0  # with the words as features; 2 suited the cue phrases alone
 STEPS = 1500
 BOUNDARY_L2 = 3.0
@@ -248,6 +252,39 @@ def write(w: Weights, answers: list[Answer], l2: float) -> None:
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _fit_without(answers: list[Answer], fold: list[int], l2: float, steps: int) -> Weights:
+    held = set(fold)
+    return fit([a for i, a in enumerate(answers) if i not in held], l2, steps)
+
+
+def out_of_fold_examples(
+    answers: list[Answer], k: int = STAR_FOLDS, l2: float = L2, steps: int = STEPS
+) -> list[list[Example]]:
+    """The signal scores' training examples, every answer cut and labelled by a sentence
+    splitter and STAR labeller fitted without it (K folds), as run time labels answers it never
+    saw. Labels from a labeller that has learned the very answer are better than any it gives
+    a new speaker, and scores fitted on them lean on them too much: fitted on 467 answers and
+    scored on 200 by new writers, the labeller with words as features took quantified impact
+    from 96% to 91% and ownership from 92% to 89% when the scores learned its in-sample labels."""
+    folds = [list(range(i, len(answers), k)) for i in range(k)]
+    with ProcessPoolExecutor(max_workers=min(k, os.cpu_count() or 1)) as pool:
+        fitted = list(
+            pool.map(_fit_without, [answers] * k, folds, [l2] * k, [steps] * k)
+        )
+    keys = ("EMISSION", "TRANSITION", "START", "END", "BOUNDARY")
+    saved = {name: getattr(star_weights, name) for name in keys}
+    groups: list[list[Example]] = [[] for _ in answers]
+    try:
+        for fold, w in zip(folds, fitted):
+            install(w)
+            for i, g in zip(fold, examples([answers[i] for i in fold])):
+                groups[i] = g
+    finally:
+        for name, value in saved.items():
+            setattr(star_weights, name, value)
+    return groups
+
+
 def cross_validate(answers: list[Answer], k: int, l2: float, steps: int) -> dict[str, float]:
     """Sentence accuracy (per variant) and signal agreement over K held-back folds of the
     training answers, each scored by a model fitted on the other folds."""
@@ -322,12 +359,12 @@ def main() -> int:
         f"trained on {len(answers)} answers, {n_sent} sentences, {len(w.names)} features; "
         f"wrote {OUT}"
     )
-    # The signal scores read the labeller's labels, so they are fitted on the new labeller: the
-    # one just written, rounded and pruned as it will run, not the weights in memory.
+    # The signal scores read the labeller's labels, so they are fitted on labels like those it
+    # gives at run time: each answer's from a labeller fitted without it.
     importlib.reload(star_weights)
     from voicecoach.devtools import train_signals
 
-    print(train_signals.train(answers))
+    print(train_signals.train(answers, out_of_fold_examples(answers)))
     return 0
 
 

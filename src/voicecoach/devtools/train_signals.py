@@ -1,11 +1,14 @@
 """Fits the learned signal scores (analysis/signal_model.py) and writes analysis/signal_weights.py.
 
 Every training answer is seen as written and as a recognizer without punctuation would write
-it, cut into sentences and labelled exactly as at run time. A sentence is a positive example of a
-signal when most of its words come from a sentence the labeller quoted as that signal's
-evidence. One L2-regularised logistic regression per signal; the threshold that decides an
-answer (its best sentence against it) is the one that agrees most often with the answer-level
-labels on out-of-fold scores, so it is not fitted to sentences the model has seen.
+it, cut into sentences and labelled as at run time: by scripts/train_coaching (and --cv,
+--by-writer here), with the sentence splitter and STAR labeller fitted without that answer
+(train_coaching.out_of_fold_examples), because those are the labels a new speaker's answer
+gets. A sentence is a positive example of a signal when most of its words come from a sentence
+the labeller quoted as that signal's evidence. One L2-regularised logistic regression per
+signal; the threshold that decides an answer (its best sentence against it) is the one that
+agrees most often with the answer-level labels on out-of-fold scores, so it is not fitted to
+sentences the model has seen.
 
 --cv K prints K-fold cross-validated answer agreement instead of writing weights, so features
 and settings can be compared without looking at the held-out split. --by-writer holds out one
@@ -295,8 +298,10 @@ def write(
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def train(answers: list[Answer]) -> str:
-    groups = examples(answers)
+def train(answers: list[Answer], groups: list[list[Example]] | None = None) -> str:
+    """Fits and writes the signal scores on `groups`, the answers' examples (by default with the
+    STAR labels of the labeller in star_weights)."""
+    groups = groups if groups is not None else examples(answers)
     thr, rule_suffices, oof = cross_validate(answers, groups, k_folds(answers, 5))
     weights = fit(groups)
     write(weights, thr, rule_suffices, len(answers))
@@ -316,9 +321,16 @@ def main() -> int:
     args = ap.parse_args()
     answers = load("train")
     if args.cv or args.by_writer:
+        # STAR labels from labellers fitted without each answer, as at run time (train_coaching
+        # imports this module, so it is imported here)
+        from voicecoach.devtools.train_coaching import out_of_fold_examples
+
         folds = writer_folds(answers) if args.by_writer else {}
         thr, rule_suffices, oof = cross_validate(
-            answers, examples(answers), list(folds.values()) or k_folds(answers, args.cv), args.l2
+            answers,
+            out_of_fold_examples(answers),
+            list(folds.values()) or k_folds(answers, args.cv),
+            args.l2,
         )
         per_writer = {
             name: agreement([oof[i] for i in f], [answers[i] for i in f], thr, rule_suffices)
