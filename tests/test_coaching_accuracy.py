@@ -1,7 +1,8 @@
 """Coaching truth: STAR labels and answer-level signals against the coach's held-out labels.
 
 The held-out split (tests/data/coaching/devset_heldout.jsonl) was written independently of the
-training split the labeller, the signal rules and the learned signal scores were fitted on.
+training split the labeller, the signal rules and the learned signal scores were fitted on: 54
+answers in the first session, and 100 more by four writers who saw only the labelling guide.
 Goals that are not reached are strict xfails carrying the measured number, so the suite stays
 honest: a goal that starts passing fails the suite until its xfail is removed.
 
@@ -22,12 +23,9 @@ from voicecoach.devtools.eval_coaching import evaluate
 STAR_GOAL = 0.85
 SIGNAL_GOAL = 0.90
 
-# Measured on the held-out split (54 answers) with the weights and rules in this commit.
+# Measured on the held-out split (154 answers) with the weights and rules in this commit.
 _MISSED = {
-    "ownership": 0.870,
-    "quantified_impact": 0.888,
-    "root_cause": 0.796,
-    "stakeholder_communication": 0.833,
+    "root_cause": 0.844,
 }
 
 
