@@ -3,10 +3,11 @@
 Each sentence is described by binary features: cue phrases, its grammatical subject ("I decided"
 against "they missed"), its tense, where it sits in the answer, the cues of the sentences on
 either side, and the words it uses and opens with (cue lists never cover every way a speaker
-says "in the end" or "these days"; words seen in enough training answers carry that). A linear-chain model (a conditional random field) scores every label for every
-sentence from those features, and a Viterbi pass picks the best label sequence for the whole
-answer, because stories mostly move forward (situation, task, action, result, reflection) and a
-sentence's neighbours say a lot about it. The weights live in `star_weights` (written by
+says "in the end" or "these days"; words seen in enough training answers carry that). A
+linear-chain model (a conditional random field) scores every label for every sentence from those
+features, and a Viterbi pass picks the best label sequence for the whole answer, because stories
+mostly move forward (situation, task, action, result, reflection) and a sentence's neighbours say
+a lot about it. The weights live in `star_weights` (written by
 scripts/train_coaching from the labelled development set in tests/data/coaching)."""
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from voicecoach.analysis.text import boundary_features, norm, split_sentences
 from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.adam import adam_step
 from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
-from voicecoach.devtools.train_signals import Example, examples
+from voicecoach.devtools.train_signals import Example, Sparse, examples
 
 OUT = Path(structure.__file__).with_name("star_weights.py")
 STAR_FOLDS = 5
@@ -94,31 +94,6 @@ def sequences(answers: list[Answer]) -> list[tuple[list[dict[str, float]], list[
     return out
 
 
-@dataclass
-class _Triples:
-    """A sparse (positions x features) matrix as the position, column and value of each entry."""
-
-    pos: np.ndarray
-    cols: np.ndarray
-    vals: np.ndarray
-    n_pos: int
-    n_cols: int
-
-    def dot(self, w: np.ndarray) -> np.ndarray:
-        """(positions x labels) = this @ w, for w of (features x labels)."""
-        part = w[self.cols] * self.vals[:, None]
-        return np.stack(
-            [np.bincount(self.pos, part[:, j], self.n_pos) for j in range(w.shape[1])], axis=1
-        )
-
-    def tdot(self, d: np.ndarray) -> np.ndarray:
-        """(features x labels) = this.T @ d, for d of (positions x labels)."""
-        part = d[self.pos] * self.vals[:, None]
-        return np.stack(
-            [np.bincount(self.cols, part[:, j], self.n_cols) for j in range(d.shape[1])], axis=1
-        )
-
-
 def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     m = a.max(axis=axis, keepdims=True)
     return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
@@ -141,23 +116,21 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
     names = sorted(k for k, n in df.items() if not _lexical(k) or n >= 2 * LEXICAL_MIN)
     col = {n: i for i, n in enumerate(names)}
     b, t_max, n_f, n_l = len(seqs), max(len(y) for _, y in seqs), len(names), len(LABELS)
-    # the features as (position, column, value) triples: a sentence has a few dozen of them, so
-    # products over the triples are far cheaper than over a dense b x t x features array
-    pos, cols, vals = [], [], []
+    # the (binary) features as (position, column) pairs: a sentence has a few dozen of them, so
+    # products over the pairs are far cheaper than over a dense b x t x features array
+    pos, cols = [], []
     y = np.zeros((b, t_max, n_l))
     mask = np.zeros((b, t_max), dtype=bool)
     lengths = np.array([len(lab) for _, lab in seqs])
     for i, (feats, labels) in enumerate(seqs):
         for t, (f, lab) in enumerate(zip(feats, labels)):
-            for k, v in f.items():
-                if k not in col:
-                    continue
-                pos.append(i * t_max + t)
-                cols.append(col[k])
-                vals.append(v)
+            for k in f:
+                if k in col:
+                    pos.append(i * t_max + t)
+                    cols.append(col[k])
             y[i, t, lab] = 1.0
             mask[i, t] = True
-    x = _Triples(np.array(pos), np.array(cols), np.array(vals), b * t_max, n_f)
+    x = Sparse(np.array(pos, dtype=np.intp), np.array(cols, dtype=np.intp), (b * t_max, n_f))
     y_first = y[:, 0]
     y_last = y[np.arange(b), lengths - 1]
     y_pairs = np.einsum("bti,btj->ij", y[:, :-1], y[:, 1:] * mask[:, 1:, None])
@@ -165,7 +138,7 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     for step in range(1, steps + 1):
         w, tr, st, en = params
-        em = x.dot(w).reshape(b, t_max, n_l)
+        em = np.stack([x.dot(w[:, j]) for j in range(n_l)], axis=1).reshape(b, t_max, n_l)
         alpha = np.zeros((b, t_max, n_l))
         alpha[:, 0] = st + em[:, 0]
         for t in range(1, t_max):
@@ -188,7 +161,7 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
             * mask[:, 1:, None, None]
         )
         grads = [
-            x.tdot((marg - y).reshape(b * t_max, n_l)) + l2 * w,
+            np.stack([x.tdot(d) for d in (marg - y).reshape(b * t_max, n_l).T], axis=1) + l2 * w,
             pair.sum(axis=(0, 1)) - y_pairs + 0.1 * l2 * tr,
             marg[:, 0].sum(axis=0) - y_first.sum(axis=0) + 0.1 * l2 * st,
             marg[np.arange(b), lengths - 1].sum(axis=0) - y_last.sum(axis=0) + 0.1 * l2 * en,
