@@ -181,6 +181,11 @@ def features(sentence: Sentence, position: float, n_sentences: int) -> dict[str,
     return f
 
 
+# Prefixes of the features that are a sentence's words, first word and first two words (training
+# keeps only those seen in enough answers).
+LEXICAL_PREFIXES = ("w:", "o:", "o2:")
+
+
 def sequence_features(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
     """`features` of every sentence of an answer, plus the main cues of its neighbours."""
     n = len(sentences)
@@ -200,10 +205,11 @@ def sequence_features(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
             g.update({f"u:{k}": v for k, v in g.items()})
         # its words and opening words (the same with or without punctuation, so no copy)
         toks = [t for t in sentences[i].tokens if t]
-        g.update({f"w:{t}": 1.0 for t in toks})
+        word, opener, opener2 = LEXICAL_PREFIXES
+        g.update({f"{word}{t}": 1.0 for t in toks})
         if toks:
-            g[f"o:{toks[0]}"] = 1.0
-            g[f"o2:{' '.join(toks[:2])}"] = 1.0
+            g[f"{opener}{toks[0]}"] = 1.0
+            g[f"{opener2}{' '.join(toks[:2])}"] = 1.0
         out.append(g)
     return out
 

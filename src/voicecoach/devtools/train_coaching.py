@@ -19,10 +19,11 @@ ids' prefix): how the labeller carries over to writers it has never seen."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from voicecoach.analysis.text import boundary_features, norm, split_sentences
 from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.adam import adam_step
 from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
-from voicecoach.devtools.train_signals import Example, Sparse, examples
+from voicecoach.devtools.train_signals import Example, Sparse, examples, k_folds, train
 
 OUT = Path(structure.__file__).with_name("star_weights.py")
 STAR_FOLDS = 5
@@ -99,10 +100,6 @@ def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
 
 
-def _lexical(feature: str) -> bool:
-    return feature.startswith(("w:", "o:", "o2:"))
-
-
 def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0.05) -> Weights:
     """The sentence splitter's boundary weights, then the labeller on sentences cut with them."""
     boundary = fit_boundaries(answers)
@@ -113,7 +110,8 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
     df: Counter[str] = Counter()
     for feats, _ in seqs:
         df.update({k for f in feats for k in f})
-    names = sorted(k for k, n in df.items() if not _lexical(k) or n >= 2 * LEXICAL_MIN)
+    lexical = structure.LEXICAL_PREFIXES
+    names = sorted(k for k, n in df.items() if not k.startswith(lexical) or n >= 2 * LEXICAL_MIN)
     col = {n: i for i, n in enumerate(names)}
     b, t_max, n_f, n_l = len(seqs), max(len(y) for _, y in seqs), len(names), len(LABELS)
     # the (binary) features as (position, column) pairs: a sentence has a few dozen of them, so
@@ -169,6 +167,21 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
         for p, g, (m, v) in zip(params, grads, moments):
             adam_step(p, g / b, m, v, step, lr)
     return Weights(names, *params, boundary)
+
+
+_WEIGHT_NAMES = ("EMISSION", "TRANSITION", "START", "END", "BOUNDARY")
+
+
+@contextmanager
+def _weights_restored() -> Iterator[None]:
+    """The labeller's and splitter's weights in this process come back as they were after the
+    block, whatever it installed (or `fit` set: it cuts sentences with the splitter it fits)."""
+    saved = {name: getattr(star_weights, name) for name in _WEIGHT_NAMES}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(star_weights, name, value)
 
 
 def install(w: Weights) -> None:
@@ -239,22 +252,15 @@ def out_of_fold_examples(
     a new speaker, and scores fitted on them lean on them too much: fitted on 467 answers and
     scored on 200 by new writers, the labeller with words as features took quantified impact
     from 96% to 91% and ownership from 92% to 89% when the scores learned its in-sample labels."""
-    folds = [list(range(i, len(answers), k)) for i in range(k)]
+    folds = k_folds(answers, k)
     with ProcessPoolExecutor(max_workers=min(k, os.cpu_count() or 1)) as pool:
-        fitted = list(
-            pool.map(_fit_without, [answers] * k, folds, [l2] * k, [steps] * k)
-        )
-    keys = ("EMISSION", "TRANSITION", "START", "END", "BOUNDARY")
-    saved = {name: getattr(star_weights, name) for name in keys}
+        fitted = list(pool.map(_fit_without, [answers] * k, folds, [l2] * k, [steps] * k))
     groups: list[list[Example]] = [[] for _ in answers]
-    try:
+    with _weights_restored():
         for fold, w in zip(folds, fitted):
             install(w)
             for i, g in zip(fold, examples([answers[i] for i in fold])):
                 groups[i] = g
-    finally:
-        for name, value in saved.items():
-            setattr(star_weights, name, value)
     return groups
 
 
@@ -263,14 +269,12 @@ def cross_validate(answers: list[Answer], k: int, l2: float, steps: int) -> dict
     training answers, each scored by a model fitted on the other folds."""
     from voicecoach.devtools.eval_coaching import score
 
-    keys = ("EMISSION", "TRANSITION", "START", "END", "BOUNDARY")
-    saved = {name: getattr(star_weights, name, None) for name in keys}
     hits: Counter[str] = Counter()
     n_sent = 0
-    try:
-        for fold in range(k):
-            test = [a for i, a in enumerate(answers) if i % k == fold]
-            install(fit([a for i, a in enumerate(answers) if i % k != fold], l2, steps))
+    with _weights_restored():
+        for fold in k_folds(answers, k):
+            test = [answers[i] for i in fold]
+            install(_fit_without(answers, fold, l2, steps))
             r = score(test)
             n = r["punctuated"]["sentences"]
             n_sent += n
@@ -278,9 +282,6 @@ def cross_validate(answers: list[Answer], k: int, l2: float, steps: int) -> dict
                 hits[variant] += r[variant]["accuracy"] * n
             for sig, m in r["signals"].items():
                 hits[sig] += m["agreement"] * len(test)
-    finally:
-        for name, value in saved.items():
-            setattr(star_weights, name, value)
     return {
         key: round(
             hits[key] / (n_sent if key in ("punctuated", "unpunctuated") else len(answers)), 4
@@ -308,8 +309,9 @@ def main() -> int:
 
         batches = tuple(p.strip() + "-" for p in args.hold_out.split(","))
         held = [a for a in answers if a.id.startswith(batches)]
-        install(fit([a for a in answers if not a.id.startswith(batches)], args.l2, args.steps))
-        r = score(held, signals=False)
+        with _weights_restored():
+            install(fit([a for a in answers if not a.id.startswith(batches)], args.l2, args.steps))
+            r = score(held, signals=False)
         print(
             f"STAR labels of {len(held)} answers ({r['punctuated']['sentences']} sentences) "
             f"from {args.hold_out}, fitted on the other {len(answers) - len(held)}: "
@@ -334,10 +336,7 @@ def main() -> int:
     )
     # The signal scores read the labeller's labels, so they are fitted on labels like those it
     # gives at run time: each answer's from a labeller fitted without it.
-    importlib.reload(star_weights)
-    from voicecoach.devtools import train_signals
-
-    print(train_signals.train(answers, out_of_fold_examples(answers)))
+    print(train(answers, out_of_fold_examples(answers)))
     return 0
 
 
