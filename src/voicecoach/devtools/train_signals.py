@@ -14,12 +14,15 @@ sentences the model has seen.
 and settings can be compared without looking at the held-out split. --by-writer holds out one
 batch of writers at a time instead (answers are grouped by their id's prefix: `tr-`, `va-`, ...):
 how a method carries over to people it has never read, which K-fold over a shuffle of the same
-writers overstates."""
+writers overstates. With --fraction F, every fold is fitted on a seeded sample of that share of
+the answers, and all are still scored: a learning curve, which says whether writing more answers
+would help."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -246,13 +249,20 @@ def writer_folds(answers: list[Answer]) -> dict[str, list[int]]:
 
 
 def cross_validate(
-    answers: list[Answer], groups: list[list[Example]], folds: list[list[int]], l2: float = L2
+    answers: list[Answer],
+    groups: list[list[Example]],
+    folds: list[list[int]],
+    l2: float = L2,
+    fit_on: set[int] | None = None,
 ) -> tuple[dict[str, float], list[str], Scores]:
     """Thresholds and rule choices from out-of-fold scores, and those scores. `groups` are the
-    answers' examples."""
+    answers' examples; `fit_on`, if given, the only answers any fold may be fitted on."""
     oof: Scores = [{} for _ in answers]
     for fold in folds:
-        train = [g for i, g in enumerate(groups) if i not in fold]
+        held = set(fold)
+        train = [
+            g for i, g in enumerate(groups) if i not in held and (fit_on is None or i in fit_on)
+        ]
         w = fit(train, l2)
         for i, s in zip(fold, answer_scores([groups[i] for i in fold], w)):
             oof[i] = s
@@ -318,6 +328,14 @@ def main() -> int:
     ap.add_argument("--cv", type=int, default=0)
     ap.add_argument("--by-writer", action="store_true", help="hold out one writer batch at a time")
     ap.add_argument("--l2", type=float, default=L2)
+    ap.add_argument(
+        "--fraction",
+        type=float,
+        default=1.0,
+        help="with --cv/--by-writer: fit every fold on this share of the training answers (a "
+        "seeded sample), all still scored: a learning curve, whether more answers would help",
+    )
+    ap.add_argument("--seed", type=int, default=1, help="the sample's seed, with --fraction")
     args = ap.parse_args()
     answers = load("train")
     if args.cv or args.by_writer:
@@ -326,17 +344,23 @@ def main() -> int:
         from voicecoach.devtools.train_coaching import out_of_fold_examples
 
         folds = writer_folds(answers) if args.by_writer else {}
+        fit_on = None
+        if args.fraction < 1.0:
+            n = int(args.fraction * len(answers))
+            fit_on = set(random.Random(args.seed).sample(range(len(answers)), n))
         thr, rule_suffices, oof = cross_validate(
             answers,
             out_of_fold_examples(answers),
             list(folds.values()) or k_folds(answers, args.cv),
             args.l2,
+            fit_on,
         )
         per_writer = {
             name: agreement([oof[i] for i in f], [answers[i] for i in f], thr, rule_suffices)
             for name, f in folds.items()
         }
         print(json.dumps({"cv": "by writer" if args.by_writer else args.cv, "l2": args.l2,
+                          "fraction": args.fraction,
                           "thresholds": thr, "rule_suffices": rule_suffices,
                           "agreement_unpunctuated": agreement(oof, answers, thr, rule_suffices),
                           "per_writer": per_writer}))
