@@ -153,31 +153,32 @@ _CONTEXT_CUES = (
 )
 
 
-def features(sentence: Sentence, position: float, n_sentences: int) -> dict[str, float]:
-    """Binary features of one sentence; `position` is its index over the answer's length (0-1)."""
+def features(sentence: Sentence, position: float, n_sentences: int) -> set[str]:
+    """The binary features of one sentence (those that are on); `position` is its index over the
+    answer's length (0-1)."""
     text = sentence.normalized
-    f = {name: 1.0 for name, rx in _COMPILED.items() if rx.search(text)}
+    f = {name for name, rx in _COMPILED.items() if rx.search(text)}
     if any(tok in NUMBER_WORDS for tok in sentence.tokens):
-        f["number"] = 1.0
+        f.add("number")
     if "past" not in f and ("present_generic" in f or "present_i" in f):
-        f["present_only"] = 1.0
-    f["bias"] = 1.0
+        f.add("present_only")
+    f.add("bias")
     if position < 0.15:
-        f["pos_start"] = 1.0
+        f.add("pos_start")
     elif position < 0.35:
-        f["pos_early"] = 1.0
+        f.add("pos_early")
     elif position < 0.65:
-        f["pos_mid"] = 1.0
+        f.add("pos_mid")
     elif position < 0.85:
-        f["pos_late"] = 1.0
+        f.add("pos_late")
     else:
-        f["pos_end"] = 1.0
+        f.add("pos_end")
     if sentence.index == 0:
-        f["first"] = 1.0
+        f.add("first")
     if sentence.index == n_sentences - 1:
-        f["last"] = 1.0
+        f.add("last")
     if len(sentence.tokens) <= 6:
-        f["short"] = 1.0
+        f.add("short")
     return f
 
 
@@ -186,30 +187,30 @@ def features(sentence: Sentence, position: float, n_sentences: int) -> dict[str,
 LEXICAL_PREFIXES = ("w:", "o:", "o2:")
 
 
-def sequence_features(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+def sequence_features(sentences: Sequence[Sentence]) -> list[set[str]]:
     """`features` of every sentence of an answer, plus the main cues of its neighbours."""
     n = len(sentences)
     own = [features(s, i / max(n - 1, 1), n) for i, s in enumerate(sentences)]
     out = []
     for i, f in enumerate(own):
-        g = dict(f)
+        g = set(f)
         if i > 0:
-            g.update({f"prev_{k}": 1.0 for k in _CONTEXT_CUES if k in own[i - 1]})
+            g.update(f"prev_{k}" for k in _CONTEXT_CUES if k in own[i - 1])
         if i + 1 < n:
-            g.update({f"next_{k}": 1.0 for k in _CONTEXT_CUES if k in own[i + 1]})
+            g.update(f"next_{k}" for k in _CONTEXT_CUES if k in own[i + 1])
         if any("ref_lesson" in h or "ref_change" in h for h in own[:i]):
-            g["after_reflection"] = 1.0
+            g.add("after_reflection")
         if not _ENDS_SENTENCE.search(sentences[i].text):
             # A piece cut out of unpunctuated speech: its cues mean something a little different
             # (a fragment may lack its subject), so every feature also gets a copy of its own.
-            g.update({f"u:{k}": v for k, v in g.items()})
+            g.update([f"u:{k}" for k in g])
         # its words and opening words (the same with or without punctuation, so no copy)
         toks = [t for t in sentences[i].tokens if t]
         word, opener, opener2 = LEXICAL_PREFIXES
-        g.update({f"{word}{t}": 1.0 for t in toks})
+        g.update(f"{word}{t}" for t in toks)
         if toks:
-            g[f"{opener}{toks[0]}"] = 1.0
-            g[f"{opener2}{' '.join(toks[:2])}"] = 1.0
+            g.add(f"{opener}{toks[0]}")
+            g.add(f"{opener2}{' '.join(toks[:2])}")
         out.append(g)
     return out
 
@@ -231,7 +232,7 @@ def _weights_by_feature() -> dict[str, tuple[float, ...]]:
 
 
 def emission_scores(sentences: Sequence[Sentence]) -> list[dict[str, float]]:
-    """Every label's score for every sentence, from its (binary) features alone."""
+    """Every label's score for every sentence, from its features alone."""
     table = _weights_by_feature()
     zero = (0.0,) * len(LABELS)
     out = []

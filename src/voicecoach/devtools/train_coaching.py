@@ -80,7 +80,7 @@ def fit_boundaries(answers: list[Answer], l2: float = BOUNDARY_L2) -> dict[str, 
     return {n: float(w[i]) for i, n in enumerate(names) if abs(w[i]) >= 0.05}
 
 
-def sequences(answers: list[Answer]) -> list[tuple[list[dict[str, float]], list[int]]]:
+def sequences(answers: list[Answer]) -> list[tuple[list[set[str]], list[int]]]:
     """(features, label indices) of every answer, punctuated and unpunctuated."""
     out = []
     for a in answers:
@@ -109,7 +109,7 @@ def fit(answers: list[Answer], l2: float = L2, steps: int = STEPS, lr: float = 0
     # feature: in twice as many sequences, as each answer is two (as written, unpunctuated)
     df: Counter[str] = Counter()
     for feats, _ in seqs:
-        df.update({k for f in feats for k in f})
+        df.update(set().union(*feats))
     lexical = structure.LEXICAL_PREFIXES
     names = sorted(k for k, n in df.items() if not k.startswith(lexical) or n >= 2 * LEXICAL_MIN)
     col = {n: i for i, n in enumerate(names)}

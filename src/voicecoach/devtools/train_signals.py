@@ -337,6 +337,10 @@ def main() -> int:
     )
     ap.add_argument("--seed", type=int, default=1, help="the sample's seed, with --fraction")
     args = ap.parse_args()
+    if not 0.0 < args.fraction <= 1.0:
+        ap.error("--fraction must be above 0 and at most 1")
+    if args.fraction < 1.0 and not (args.cv or args.by_writer):
+        ap.error("--fraction needs --cv K or --by-writer: it samples the folds' training answers")
     answers = load("train")
     if args.cv or args.by_writer:
         # STAR labels from labellers fitted without each answer, as at run time (train_coaching
@@ -347,6 +351,8 @@ def main() -> int:
         fit_on = None
         if args.fraction < 1.0:
             n = int(args.fraction * len(answers))
+            if n < 2:
+                ap.error(f"--fraction {args.fraction} leaves under 2 of {len(answers)} answers")
             fit_on = set(random.Random(args.seed).sample(range(len(answers)), n))
         thr, rule_suffices, oof = cross_validate(
             answers,
