@@ -1,0 +1,219 @@
+"""Adding a batch of answers to the coaching development set, the way the guide describes
+(tests/data/coaching/GUIDELINES.md; the briefs given to writers and annotators are in briefs/):
+
+    check FILE --prefix P --count N   a writer's answers against the record format
+    sheets FILE... --out DIR          shuffled blind sheets under anonymous ids, and their key
+    votes SHEET VOTES                 an annotator's votes against their sheet
+    merge FILE... --sheets DIR        every label the majority of three (the writer and the two
+                                      annotators), appended to the training split with the votes
+                                      in second_opinions.jsonl; nothing is written unless the
+                                      whole batch checks
+
+Every command prints what is wrong, one line each, and exits 2 if anything is."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+from voicecoach.analysis.types import LABELS
+from voicecoach.devtools.coaching_data import DATA, SIGNALS
+
+# What the annotators judge blind (hedging and growth were judged by the writers alone).
+VOTED = ("blame", "ownership", "root_cause", "stakeholder_communication", "quantified_impact")
+_FIELDS = ("id", "question_type", "question", "style", "sentences", "signals", "evidence")
+
+
+def record_problems(r: dict, min_sentences: int = 6, quoted: bool = True) -> list[str]:
+    """What is wrong with one answer record, by the guide's "Record" section. The first answers
+    predate two of its rules: some `tr-` ones have 4 or 5 sentences, and the `ho-` ones quote no
+    evidence (`quoted` false)."""
+    rid = r.get("id", "?")
+    out = [f"{rid}: missing {k}" for k in _FIELDS if k not in r and (quoted or k != "evidence")]
+    sentences = r.get("sentences", [])
+    if not min_sentences <= len(sentences) <= 16:
+        out.append(f"{rid}: {len(sentences)} sentences, the guide says {min_sentences} to 16")
+    for i, s in enumerate(sentences):
+        if set(s) != {"text", "label"} or s["label"] not in LABELS or not str(s["text"]).strip():
+            out.append(f"{rid}: sentence {i} needs a text and one of {', '.join(LABELS)}")
+    signals = r.get("signals", {})
+    if sorted(signals) != sorted(SIGNALS) or not all(isinstance(v, bool) for v in signals.values()):
+        out.append(f"{rid}: signals must be all of {', '.join(SIGNALS)}, each true or false")
+    unquoted = ("hedging",) if quoted else tuple(SIGNALS)
+    out += _evidence_problems(rid, signals, r.get("evidence", {}), len(sentences), unquoted)
+    return out
+
+
+def _evidence_problems(
+    rid: str, signals: dict, evidence: dict, n: int, unquoted: tuple[str, ...] = ()
+) -> list[str]:
+    out = []
+    for sig, on in signals.items():
+        if on is True and sig not in unquoted and not evidence.get(sig):
+            out.append(f"{rid}: {sig} is true but quotes no sentence")
+        if on is False and sig in evidence:
+            out.append(f"{rid}: {sig} is false but has evidence")
+    for sig, idx in evidence.items():
+        if sig not in signals or not all(isinstance(i, int) and 0 <= i < n for i in idx):
+            out.append(f"{rid}: evidence for {sig} is not a list of sentence numbers: {idx}")
+    return out
+
+
+def vote_problems(sheet: list[dict], votes: list[dict]) -> list[str]:
+    """What is wrong with one annotator's votes on their sheet."""
+    asked = {s["id"]: len(s["sentences"]) for s in sheet}
+    out, seen = [], set()
+    for v in votes:
+        vid = v.get("id")
+        if vid not in asked:
+            out.append(f"{vid}: not on the sheet")
+            continue
+        if vid in seen:
+            out.append(f"{vid}: voted twice")
+        seen.add(vid)
+        got = {s: v.get(s) for s in VOTED}
+        if not all(isinstance(x, bool) for x in got.values()):
+            out.append(f"{vid}: {', '.join(VOTED)} must each be true or false")
+        out += _evidence_problems(vid, got, v.get("evidence", {}), asked[vid])
+    if missing := sorted(set(asked) - seen):
+        out.append(f"{len(missing)} answers not voted on, from {missing[0]}")
+    return out
+
+
+def majority(record: dict, a: dict, b: dict) -> tuple[dict, dict]:
+    """The record with every voted label the majority of three, and its second-opinions row.
+    A label turned true quotes the sentences both annotators quoted (either's if none in common);
+    one turned false loses its evidence."""
+    r = json.loads(json.dumps(record))
+    row: dict = {"id": r["id"]}
+    for sig in VOTED:
+        row[sig] = [a[sig], b[sig]]
+        label = sum((r["signals"][sig], a[sig], b[sig])) >= 2
+        if label != r["signals"][sig]:
+            r["signals"][sig] = label
+            if label:
+                qa, qb = (set(v.get("evidence", {}).get(sig, [])) for v in (a, b))
+                r["evidence"][sig] = sorted(qa & qb) or sorted(qa | qb)
+            else:
+                r["evidence"].pop(sig)
+    return r, row
+
+
+def sheets(records: list[dict], n_sheets: int, seed: int) -> tuple[list[list[dict]], dict]:
+    """The answers shuffled under anonymous ids and dealt into sheets: question and numbered
+    sentences only. Returns the sheets and the key from anonymous id to real id."""
+    order = list(records)
+    random.Random(seed).shuffle(order)
+    out: list[list[dict]] = [[] for _ in range(n_sheets)]
+    key = {}
+    for n, r in enumerate(order):
+        anon = f"a{n + 1:03d}"
+        key[anon] = r["id"]
+        numbered = {str(i): s["text"] for i, s in enumerate(r["sentences"])}
+        out[n % n_sheets].append({"id": anon, "question": r["question"], "sentences": numbered})
+    return out, key
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _lines(rows: list[dict]) -> str:
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+def _append(path: Path, rows: list[dict]) -> None:
+    # the whole file replaced at once: a batch is in the split entirely or not at all
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(path.read_text(encoding="utf-8") + _lines(rows), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
+    records = {r["id"]: r for f in files for r in _read(f)}
+    key = json.loads((sheet_dir / "key.json").read_text(encoding="utf-8"))
+    problems: list[str] = []
+    votes: dict[str, list[dict]] = {rid: [] for rid in records}
+    for sheet_path in sorted(sheet_dir.glob("sheet*.jsonl")):
+        sheet = _read(sheet_path)
+        for who in ("A", "B"):
+            path = sheet_dir / f"votes{sheet_path.stem[5:]}{who}.jsonl"
+            got = _read(path) if path.exists() else []
+            problems += [f"{path.name}: {p}" for p in vote_problems(sheet, got)]
+            for v in got:
+                if v.get("id") in key:
+                    votes.setdefault(key[v["id"]], []).append(v)
+    splits = (data / "devset_train.jsonl", data / "devset_heldout.jsonl")
+    known = {r["id"] for split in splits for r in _read(split)}
+    for rid, r in records.items():
+        problems += record_problems(r)
+        if rid in known:
+            problems.append(f"{rid}: already in the development set")
+        if len(votes.get(rid, [])) != 2:
+            problems.append(f"{rid}: {len(votes.get(rid, []))} annotators' votes, needs 2")
+    if problems:
+        return problems
+    merged = [majority(records[rid], *votes[rid]) for rid in records]
+    _append(data / "devset_train.jsonl", [r for r, _ in merged])
+    _append(data / "second_opinions.jsonl", [row for _, row in merged])
+    changed = sum(r["signals"] != records[r["id"]]["signals"] for r, _ in merged)
+    print(f"merged {len(merged)} answers into the training split; the majority changed {changed}")
+    return []
+
+
+def main(argv: list[str] | None = None, data: Path = DATA) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("file", type=Path)
+    c.add_argument("--prefix", required=True)
+    c.add_argument("--count", type=int, required=True)
+    s = sub.add_parser("sheets")
+    s.add_argument("files", type=Path, nargs="+")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--per-sheet", type=int, default=80)
+    s.add_argument("--seed", type=int, default=1)
+    v = sub.add_parser("votes")
+    v.add_argument("sheet", type=Path)
+    v.add_argument("votes", type=Path)
+    m = sub.add_parser("merge")
+    m.add_argument("files", type=Path, nargs="+")
+    m.add_argument("--sheets", type=Path, required=True)
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "check":
+            rows = _read(args.file)
+            problems = [p for r in rows for p in record_problems(r)]
+            problems += [f"{r.get('id')}: id does not start {args.prefix}-" for r in rows
+                         if not str(r.get("id")).startswith(args.prefix + "-")]
+            if len({r.get("id") for r in rows}) != len(rows):
+                problems.append("an id is used twice")
+            if len(rows) != args.count:
+                problems.append(f"{len(rows)} answers, expected {args.count}")
+        elif args.cmd == "votes":
+            problems = vote_problems(_read(args.sheet), _read(args.votes))
+        elif args.cmd == "sheets":
+            records = [r for f in args.files for r in _read(f)]
+            dealt, key = sheets(records, -(-len(records) // args.per_sheet), args.seed)
+            args.out.mkdir(parents=True, exist_ok=True)
+            for k, rows in enumerate(dealt, 1):
+                (args.out / f"sheet{k}.jsonl").write_text(_lines(rows), encoding="utf-8")
+            (args.out / "key.json").write_text(json.dumps(key), encoding="utf-8")
+            problems = []
+        else:
+            problems = _merge(args.files, args.sheets, data)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        problems = [f"{type(e).__name__}: {e}"]
+    for p in problems:
+        print(p, file=sys.stderr)
+    if not problems and args.cmd in ("check", "votes"):
+        print("OK")
+    return 2 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
