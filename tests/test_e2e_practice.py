@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,13 @@ def test_practice_round_with_real_audio(virtual_audio, spoken, tmp_path) -> None
     assert out["timer"].startswith("0:0") and out["timer"].endswith("/ 1:30"), out["timer"]
 
     report = out["report"]
-    assert wer([ANSWER], [report["transcript"]["text"]]) < 0.3, report["transcript"]["text"]
-    assert "deadline" in out["screen_text"]["#transcript"]
+    # stderr carries the recorder's warning when the input overflowed (audio lost under load).
+    assert wer([ANSWER], [report["transcript"]["text"]]) < 0.3, (
+        report["transcript"]["text"], r.stderr[-1000:])
+    # The screen shows every recognised word, in order, with pause marks between them; which
+    # words tiny.en gets right varies with where the recording starts, so WER is the check above.
+    shown = re.sub(r"\[pause \d+\.\ds\] ", "", out["screen_text"]["#transcript"]).split()
+    assert shown == [w["text"].strip() for w in report["transcript"]["words"]], shown
     assert "spoken" in out["screen_text"]["#headline"]
     assert report["signals"]["ownership"]["present"]
     assert report["timing"]["speaking_s"] > 15

@@ -32,6 +32,7 @@ class Take:
     samplerate: int
     device: str
     lost_device: bool = False  # the stream died mid-answer; what came before is kept
+    overflows: int = 0  # blocks PortAudio could not deliver in time: gaps in the audio
 
 
 class Recorder:
@@ -57,11 +58,14 @@ class Recorder:
         self._frames = 0
         self._started = 0.0
         self._lost = threading.Event()
+        self._overflows = 0
         self._write_error: Exception | None = None
 
     # -- the real-time side: no allocation beyond one copy, no I/O
     def _callback(self, indata: np.ndarray, frames: int, time_info, status) -> None:
         self._blocks.put(indata.copy())
+        if status and status.input_overflow:
+            self._overflows += 1
         peak = float(np.abs(indata).max()) if frames else 0.0
         # Keep only the newest level: the meter wants now, not a backlog.
         with contextlib.suppress(queue.Empty):
@@ -150,10 +154,14 @@ class Recorder:
             self._writer.join(timeout=10)
         if self._write_error is not None:
             raise AudioError(f"could not write the recording to {self.path} ({self._write_error})")
+        if self._overflows:
+            # Audio was lost (a busy machine starving the audio thread): words may be misheard.
+            log.warning("the input overflowed %d times; the take has gaps", self._overflows)
         return Take(
             self.path,
             self._frames / self.samplerate if self.samplerate else 0.0,
             self.samplerate,
             self.device.name if self.device else "",
             self.lost,
+            self._overflows,
         )
