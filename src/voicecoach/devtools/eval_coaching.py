@@ -2,17 +2,23 @@
 
 Each answer is scored twice: as written, and as a recognizer without punctuation would write it
 (lowercase, no marks), where sentences must be found again. A reference sentence's predicted label
-is the majority of its words' labels, so sentence boundaries need not match."""
+is the majority of its words' labels, so sentence boundaries need not match.
+
+--spoken scores a third copy: each answer spoken by espeak-ng and transcribed by the app's own
+path, with Whisper's punctuation, misheard words and timings (devtools/spoken_devset.py); a
+reference sentence's label is then the majority over the heard words aligned to it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 
 from voicecoach.analysis import Transcript, analyze
 from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.coaching_data import SIGNALS, Answer, load
+from voicecoach.devtools.speechset import wer
 
 
 def predicted_sentence_labels(answer: Answer, punctuated: bool) -> list[str]:
@@ -29,69 +35,152 @@ def predicted_sentence_labels(answer: Answer, punctuated: bool) -> list[str]:
     return out
 
 
-def evaluate(split: str) -> dict:
+def evaluate(split: str, spoken: bool = False) -> dict:
     """Every score on one split ("train" or "heldout") of the coaching development set."""
-    return {"split": split, **score(load(split))}
+    answers = load(split)
+    result = {"split": split, **score(answers)}
+    if spoken:
+        from voicecoach.devtools.spoken_devset import spoken_transcripts
+
+        heard = spoken_transcripts(answers, progress=lambda m: print(m, file=sys.stderr))
+        result["spoken"] = score_spoken(answers, heard)
+    return result
+
+
+def star_scores(gold: list[str], pred: list[str | None]) -> dict:
+    """Accuracy, per-label precision and recall and the confusion matrix of sentence labels; a
+    sentence with no prediction (None: none of its words was heard) counts as wrong."""
+    confusion = {g: Counter() for g in LABELS}
+    for g, p in zip(gold, pred):
+        confusion[g][p or "unheard"] += 1
+    per_label = {}
+    for lab in LABELS:
+        tp = confusion[lab][lab]
+        fp = sum(confusion[g][lab] for g in LABELS if g != lab)
+        fn = sum(n for p, n in confusion[lab].items() if p != lab)
+        per_label[lab] = {
+            "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+            "support": tp + fn,
+        }
+    return {
+        "sentences": len(gold),
+        "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4),
+        "per_label": per_label,
+        "confusion": {g: dict(confusion[g]) for g in LABELS},
+    }
+
+
+def signal_scores(answers: list[Answer], found: dict[str, dict[str, bool]]) -> dict:
+    """Per-signal agreement with the labels, overall and per batch of writers (the id's prefix:
+    a split written in parts is also scored per part); `found` maps an answer's id to the
+    signals the analysis reported present."""
+    agree, false_alarms, missed = Counter(), Counter(), Counter()
+    misses: dict[str, list[str]] = {s: [] for s in SIGNALS}
+    batches: dict[str, Counter] = {}
+    for a in answers:
+        got = found[a.id]
+        batch = batches.setdefault(a.id.split("-")[0], Counter())
+        batch["answers"] += 1
+        for s in SIGNALS:
+            if got[s] == a.signals[s]:
+                agree[s] += 1
+                batch[s] += 1
+            else:
+                misses[s].append(f"{a.id}:{'fp' if got[s] else 'fn'}")
+                (false_alarms if got[s] else missed)[s] += 1
+    return {
+        "signals": {
+            s: {
+                "agreement": round(agree[s] / len(answers), 3),
+                "false_alarms": false_alarms[s],
+                "missed": missed[s],
+                "misses": misses[s],
+            }
+            for s in SIGNALS
+        },
+        "by_batch": {
+            b: {"answers": c["answers"], **{s: round(c[s] / c["answers"], 3) for s in SIGNALS}}
+            for b, c in batches.items()
+        },
+    }
 
 
 def score(answers: list[Answer], signals: bool = True) -> dict:
     """STAR label scores per variant and, unless `signals` is false, per-signal agreement."""
     result: dict = {"answers": len(answers)}
     for variant, punct in (("punctuated", True), ("unpunctuated", False)):
-        gold, pred = [], []
+        gold: list[str] = []
+        pred: list[str | None] = []
         for a in answers:
             gold += [lab for _, lab in a.sentences]
             pred += predicted_sentence_labels(a, punct)
-        confusion = {g: Counter() for g in LABELS}
-        for g, p in zip(gold, pred):
-            confusion[g][p] += 1
-        per_label = {}
-        for lab in LABELS:
-            tp = confusion[lab][lab]
-            fp = sum(confusion[g][lab] for g in LABELS if g != lab)
-            fn = sum(confusion[lab][p] for p in LABELS if p != lab)
-            per_label[lab] = {
-                "precision": round(tp / (tp + fp), 3) if tp + fp else None,
-                "recall": round(tp / (tp + fn), 3) if tp + fn else None,
-                "support": tp + fn,
-            }
-        result[variant] = {
-            "sentences": len(gold),
-            "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4),
-            "per_label": per_label,
-            "confusion": {g: dict(confusion[g]) for g in LABELS},
-        }
+        result[variant] = star_scores(gold, pred)
     if not signals:
         return result
-    agree, false_alarms, missed = Counter(), Counter(), Counter()
-    misses: dict[str, list[str]] = {s: [] for s in SIGNALS}
-    # per batch of writers (the id's prefix): a split written in parts is also scored per part
-    batches: dict[str, Counter] = {}
+    found = {}
     for a in answers:
         got = analyze(Transcript.from_text(a.text(False))).signals
-        batch = batches.setdefault(a.id.split("-")[0], Counter())
-        batch["answers"] += 1
-        for s in SIGNALS:
-            if got[s].present == a.signals[s]:
-                agree[s] += 1
-                batch[s] += 1
-            else:
-                misses[s].append(f"{a.id}:{'fp' if got[s].present else 'fn'}")
-                (false_alarms if got[s].present else missed)[s] += 1
-    result["signals"] = {
-        s: {
-            "agreement": round(agree[s] / len(answers), 3),
-            "false_alarms": false_alarms[s],
-            "missed": missed[s],
-            "misses": misses[s],
-        }
-        for s in SIGNALS
+        found[a.id] = {s: v.present for s, v in got.items()}
+    return {**result, **signal_scores(answers, found)}
+
+
+def score_spoken(answers: list[Answer], heard: dict[str, Transcript]) -> dict:
+    """STAR labels and signals on the transcripts the app made from the answers spoken aloud."""
+    from voicecoach.devtools.spoken_devset import reference_labels
+
+    gold: list[str] = []
+    pred: list[str | None] = []
+    found: dict[str, dict[str, bool]] = {}
+    words = ref = 0
+    for a in answers:
+        t = heard[a.id]
+        analysis = analyze(t)
+        per_word: list[str] = []
+        for sent, lab in zip(analysis.sentences, analysis.labels):
+            per_word += [lab] * (sent.last - sent.first + 1)
+        gold += [lab for _, lab in a.sentences]
+        pred += reference_labels(a, t, per_word)
+        found[a.id] = {s: v.present for s, v in analysis.signals.items()}
+        words += len(t.words)
+        ref += len(a.text().split())
+    return {
+        "star": star_scores(gold, pred),
+        "heard_words": words,
+        "reference_words": ref,
+        "wer": round(wer([a.text() for a in answers], [heard[a.id].text for a in answers]), 4),
+        **signal_scores(answers, found),
     }
-    result["by_batch"] = {
-        b: {"answers": c["answers"], **{s: round(c[s] / c["answers"], 3) for s in SIGNALS}}
-        for b, c in batches.items()
-    }
-    return result
+
+
+def _print_star(title: str, v: dict) -> None:
+    print(f"\nSTAR labels, {title}: {v['accuracy']:.1%} of {v['sentences']} sentences agree")
+    print(f"  {'label':<11}{'precision':>10}{'recall':>8}{'n':>5}")
+    for lab, m in v["per_label"].items():
+        p = f"{m['precision']:.2f}" if m["precision"] is not None else "-"
+        rc = f"{m['recall']:.2f}" if m["recall"] is not None else "-"
+        print(f"  {lab:<11}{p:>10}{rc:>8}{m['support']:>5}")
+    unheard = sum(row.get("unheard", 0) for row in v["confusion"].values())
+    print("  confusion (rows gold, columns predicted):")
+    print("  " + " " * 11 + "".join(f"{lab[:5]:>6}" for lab in LABELS)
+          + (f"{'unheard':>8}" if unheard else ""))
+    for g in LABELS:
+        row = "".join(f"{v['confusion'][g].get(p, 0):>6}" for p in LABELS)
+        print(f"  {g:<11}{row}" + (f"{v['confusion'][g].get('unheard', 0):>8}" if unheard else ""))
+
+
+def _print_signals(title: str, r: dict, summary: bool) -> None:
+    print(f"\nsignals (answer level, {title}):")
+    for s, m in r["signals"].items():
+        counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
+        misses = "" if summary else " ".join(m["misses"])
+        print(f"  {s:<27}{m['agreement']:>4.0%}  {counts:<28}{misses}".rstrip())
+    if len(r["by_batch"]) > 1:
+        print("\nsignal agreement per batch of writers (the ids' prefix):")
+        print("  " + f"{'batch':<7}{'n':>4}" + "".join(f"{s[:9]:>10}" for s in SIGNALS))
+        for b, m in r["by_batch"].items():
+            row = "".join(f"{m[s]:>10.0%}" for s in SIGNALS)
+            print(f"  {b:<7}{m['answers']:>4}{row}")
 
 
 def main() -> int:
@@ -101,35 +190,26 @@ def main() -> int:
     ap.add_argument(
         "--summary", action="store_true", help="aggregate numbers only, no per-answer misses"
     )
+    ap.add_argument(
+        "--spoken", action="store_true",
+        help="also score the answers spoken by espeak-ng and transcribed by Whisper "
+        "(about 20 minutes for the held-out split the first time; cached after)",
+    )
     args = ap.parse_args()
-    r = evaluate(args.split)
+    r = evaluate(args.split, spoken=args.spoken)
     if args.json:
         print(json.dumps(r, indent=2))
         return 0
     print(f"split {r['split']}: {r['answers']} answers")
     for variant in ("punctuated", "unpunctuated"):
-        v = r[variant]
-        print(f"\nSTAR labels, {variant}: {v['accuracy']:.1%} of {v['sentences']} sentences agree")
-        print(f"  {'label':<11}{'precision':>10}{'recall':>8}{'n':>5}")
-        for lab, m in v["per_label"].items():
-            p = f"{m['precision']:.2f}" if m["precision"] is not None else "-"
-            rc = f"{m['recall']:.2f}" if m["recall"] is not None else "-"
-            print(f"  {lab:<11}{p:>10}{rc:>8}{m['support']:>5}")
-        print("  confusion (rows gold, columns predicted):")
-        print("  " + " " * 11 + "".join(f"{lab[:5]:>6}" for lab in LABELS))
-        for g in LABELS:
-            print(f"  {g:<11}" + "".join(f"{v['confusion'][g].get(p, 0):>6}" for p in LABELS))
-    print("\nsignals (answer level, unpunctuated text):")
-    for s, m in r["signals"].items():
-        counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
-        misses = "" if args.summary else " ".join(m["misses"])
-        print(f"  {s:<27}{m['agreement']:>4.0%}  {counts:<28}{misses}".rstrip())
-    if len(r["by_batch"]) > 1:
-        print("\nsignal agreement per batch of writers (the ids' prefix):")
-        print("  " + f"{'batch':<7}{'n':>4}" + "".join(f"{s[:9]:>10}" for s in SIGNALS))
-        for b, m in r["by_batch"].items():
-            row = "".join(f"{m[s]:>10.0%}" for s in SIGNALS)
-            print(f"  {b:<7}{m['answers']:>4}{row}")
+        _print_star(variant, r[variant])
+    _print_signals("unpunctuated text", r, args.summary)
+    if "spoken" in r:
+        sp = r["spoken"]
+        print(f"\nspoken by espeak-ng, transcribed by Whisper: {sp['heard_words']} words heard "
+              f"for {sp['reference_words']} written, WER {sp['wer']:.1%}")
+        _print_star("as Whisper wrote them", sp["star"])
+        _print_signals("as Whisper wrote them", sp, args.summary)
     return 0
 
 
