@@ -32,7 +32,6 @@ class Take:
     samplerate: int
     device: str
     lost_device: bool = False  # the stream died mid-answer; what came before is kept
-    overflows: int = 0  # blocks PortAudio could not deliver in time: gaps in the audio
 
 
 class Recorder:
@@ -163,5 +162,4 @@ class Recorder:
             self.samplerate,
             self.device.name if self.device else "",
             self.lost,
-            self._overflows,
         )

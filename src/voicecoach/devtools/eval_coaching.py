@@ -16,16 +16,23 @@ import sys
 from collections import Counter
 
 from voicecoach.analysis import Transcript, analyze
+from voicecoach.analysis.report import Analysis
 from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.coaching_data import SIGNALS, Answer, load
+from voicecoach.devtools.espeak import have_espeak
 from voicecoach.devtools.speechset import wer
 
 
+def word_labels(analysis: Analysis) -> list[str]:
+    """The label of every word of the transcript, from the label of its sentence."""
+    out: list[str] = []
+    for s, lab in zip(analysis.sentences, analysis.labels):
+        out += [lab] * (s.last - s.first + 1)
+    return out
+
+
 def predicted_sentence_labels(answer: Answer, punctuated: bool) -> list[str]:
-    a = analyze(Transcript.from_text(answer.text(punctuated)))
-    per_word: list[str] = []
-    for s, lab in zip(a.sentences, a.labels):
-        per_word.extend([lab] * (s.last - s.first + 1))
+    per_word = word_labels(analyze(Transcript.from_text(answer.text(punctuated))))
     out, i = [], 0
     for text, _ in answer.sentences:
         n = len(text.split())
@@ -136,11 +143,8 @@ def score_spoken(answers: list[Answer], heard: dict[str, Transcript]) -> dict:
     for a in answers:
         t = heard[a.id]
         analysis = analyze(t)
-        per_word: list[str] = []
-        for sent, lab in zip(analysis.sentences, analysis.labels):
-            per_word += [lab] * (sent.last - sent.first + 1)
         gold += [lab for _, lab in a.sentences]
-        pred += reference_labels(a, t, per_word)
+        pred += reference_labels(a, t, word_labels(analysis))
         found[a.id] = {s: v.present for s, v in analysis.signals.items()}
         words += len(t.words)
         ref += len(a.text().split())
@@ -193,9 +197,13 @@ def main() -> int:
     ap.add_argument(
         "--spoken", action="store_true",
         help="also score the answers spoken by espeak-ng and transcribed by Whisper "
-        "(about 20 minutes for the held-out split the first time; cached after)",
+        "(25 minutes for the held-out split the first time on 2 cores; cached after)",
     )
     args = ap.parse_args()
+    if args.spoken and not have_espeak():
+        print("eval_coaching: --spoken needs espeak-ng (./scripts/setup installs it)",
+              file=sys.stderr)
+        return 2
     r = evaluate(args.split, spoken=args.spoken)
     if args.json:
         print(json.dumps(r, indent=2))

@@ -3,9 +3,9 @@ transcribed by the app's own path (Whisper with its own punctuation, word timing
 pass), so signals and STAR labels can be scored on real recognizer output rather than on text
 with its punctuation stripped.
 
-Transcribing the 154 held-out answers takes about 20 minutes on two cores, so transcripts are
-cached (JSON, one file per answer) under the user cache folder, keyed by the answer's text, the
-model, the speaking rate and espeak-ng's version."""
+Transcribing the 154 held-out answers took 25 minutes on two cores (9.9 s an answer), so
+transcripts are cached (JSON, one file per answer) under the user cache folder, keyed by the
+answer's text, the model, the speaking rate and espeak-ng's version."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def spoken_transcripts(
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Transcript]:
     """Each answer's transcript as the app would make it from the answer spoken aloud."""
-    # Imported here: the engines are only needed when a transcript is not cached yet.
+    # Imported here: scoring cached transcripts, and the tests of the alignment, need no engine.
     from voicecoach.audio.files import load_audio
     from voicecoach.config import Settings
     from voicecoach.devtools.espeak import speak
@@ -70,8 +70,8 @@ def spoken_transcripts(
 
     folder = folder or cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    transcriber = Transcriber()
-    analyzer = AnswerAnalyzer(Settings(), load_bank(), transcriber)
+    transcriber = Transcriber()  # the model loads on the first answer not in the cache
+    analyzer: AnswerAnalyzer | None = None
     salt = f"{transcriber.model_name}|{rate}|{_espeak_version()}"
     out: dict[str, Transcript] = {}
     todo = list(answers)
@@ -83,6 +83,7 @@ def spoken_transcripts(
             out[a.id] = _from_json(json.loads(path.read_text(encoding="utf-8")))
             continue
         progress(f"speaking and transcribing {a.id} ({i} of {len(todo)})")
+        analyzer = analyzer or AnswerAnalyzer(Settings(), load_bank(), transcriber)
         with tempfile.TemporaryDirectory() as tmp:
             wav = speak(text, Path(tmp) / "answer.wav", rate=rate)
             transcript = analyzer.transcribe(load_audio(wav).samples)
