@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from voicecoach.analysis import Transcript, analyze
-from voicecoach.analysis.signals import SIGNAL_NAMES, rule_evidence
+from voicecoach.analysis import Transcript, analyze, signal_model
+from voicecoach.analysis.signals import SIGNAL_NAMES, learned_features, rule_evidence
 from voicecoach.analysis.text import split_sentences
 from voicecoach.devtools.coaching_data import whisper_style
 from voicecoach.devtools.eval_coaching import evaluate
@@ -25,7 +25,7 @@ SIGNAL_GOAL = 0.90
 
 # Measured on the held-out split (154 answers) with the weights and rules in this commit.
 _MISSED = {
-    "root_cause": 0.851,
+    "root_cause": 0.864,
 }
 
 
@@ -400,6 +400,53 @@ def test_a_cause_in_words_no_rule_lists_is_found(punctuated: bool) -> None:
     got = a.signals["root_cause"]
     assert got.present
     assert any("schedule interval" in e.text for e in got.evidence)
+
+
+_CHOICES = (
+    "My manager asked me to pick the database for our new reporting service. The main reason I "
+    "went with Postgres was that the whole team already knew it, and the data was small enough "
+    "that we did not need anything fancier. I wrote a one-page comparison and shared it with the "
+    "architects. We shipped the service in six weeks and it has run without trouble since."
+)
+_SHORT_FAILURES = (
+    "A deploy broke checkout for an hour on Black Friday. The cause was a config file copied "
+    "from staging with the wrong payment keys. I rolled it back and added a check that compares "
+    "keys before every deploy.",
+    "We missed the quarterly target by twenty percent. The real reason was that our forecast "
+    "assumed the old pricing, and nobody updated it after the price change. I rebuilt the "
+    "forecast and reviewed it with finance every month after that.",
+    "The customer complained that their reports were wrong for a week. It turned out a timezone "
+    "conversion dropped every record after midnight UTC. I fixed the conversion, reran the "
+    "reports and called the customer to explain.",
+)
+
+
+def _problem(text: str) -> float:
+    a = analyze(Transcript.from_text(text))
+    feats, _ = learned_features(a.sentences, a.labels, rule_evidence(a.sentences, a.labels))
+    return signal_model.problem_probability(feats)
+
+
+@pytest.mark.parametrize("punctuated", [True, False], ids=["punctuated", "as-whisper-writes"])
+def test_the_reason_for_a_choice_in_a_story_where_nothing_went_wrong_is_no_root_cause(
+    punctuated: bool,
+) -> None:
+    """The guide's first step: a story with nothing that went wrong has no root cause, however
+    it explains its choices ("the main reason I went with Postgres was...")."""
+    text = _CHOICES if punctuated else whisper_style(_CHOICES)
+    assert _problem(text) < signal_model.problem_threshold()
+    assert not analyze(Transcript.from_text(text)).signals["root_cause"].present
+
+
+@pytest.mark.parametrize("text", _SHORT_FAILURES, ids=["deploy", "forecast", "timezone"])
+def test_a_short_story_of_a_failure_keeps_its_cause(text: str) -> None:
+    """The problem score reads the whole answer; a three-sentence one is not held to the
+    evidence a two-minute one piles up."""
+    for t in (text, whisper_style(text)):
+        assert _problem(t) >= signal_model.problem_threshold(), t
+        got = analyze(Transcript.from_text(t)).signals["root_cause"]
+        assert got.present, t
+        assert any(w in got.evidence[0].text.lower() for w in ("cause", "reason", "turned out"))
 
 
 def test_a_cause_put_on_others_is_still_a_cause_but_luck_is_not() -> None:

@@ -25,6 +25,19 @@ def test_every_answer_follows_the_record_format() -> None:
     assert len({r["id"] for r in rows}) == len(rows)
 
 
+def test_every_answer_has_one_problem_label() -> None:
+    """The problem score (whether something went wrong in the story) is fitted on these; a
+    story that names a root cause has a problem in it, bar the few the annotators split on."""
+    answers = _rows("devset_train.jsonl") + _rows("devset_heldout.jsonl")
+    labels = _rows("problem_labels.jsonl")
+    assert [r["id"] for r in labels] == [a["id"] for a in answers]
+    assert all(isinstance(r["problem"], bool) for r in labels)
+    assert all(bool(r["what"]) == r["problem"] for r in labels)  # what went wrong, quoted
+    problem = {r["id"]: r["problem"] for r in labels}
+    causes = [a["id"] for a in answers if a["signals"]["root_cause"]]
+    assert sum(not problem[i] for i in causes) <= 0.02 * len(causes)
+
+
 def test_every_label_is_the_majority_of_three() -> None:
     """Where both blind annotators agree, they outvote the writer."""
     rows = _rows("devset_train.jsonl") + _rows("devset_heldout.jsonl")

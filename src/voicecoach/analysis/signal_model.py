@@ -56,6 +56,45 @@ def probabilities(features: Sequence[Sequence[str]], signal: str) -> list[float]
     return out
 
 
+def answer_features(features: Sequence[Sequence[str]]) -> list[str]:
+    """The whole answer's features, from its sentences' (`sentence_features`): every word and
+    word pair it uses and every rule that fires anywhere in it, once each."""
+    out = {"bias"}
+    for f in features:
+        out.update(x for x in f if x[:2] in ("w:", "b:") or (x[:2] == "r:" and "&" not in x))
+    return sorted(out)
+
+
+def problem_scale(answer_feats: Sequence[str]) -> float:
+    """What each of an answer's features (but its bias) counts for in its problem score: one
+    over the square root of how many it has, so that a short answer that says "the release
+    slipped three weeks" is not held to the weight of evidence a long one piles up."""
+    return 1.0 / math.sqrt(max(len(answer_feats) - 1, 1))
+
+
+def problem_logit(answer_feats: Sequence[str], weights: Mapping[str, float]) -> float:
+    scale = problem_scale(answer_feats)
+    return weights.get("bias", 0.0) + scale * sum(
+        weights.get(f, 0.0) for f in answer_feats if f != "bias"
+    )
+
+
+def problem_probability(features: Sequence[Sequence[str]]) -> float:
+    """How likely the story has something in it that went wrong (a failure, miss, bug, conflict,
+    complaint), from the words of the whole answer (its sentences' `features`): a story where
+    nothing did has no root cause to name, however much it explains its choices."""
+    z = problem_logit(answer_features(features), signal_weights.PROBLEM_WEIGHTS)
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+# The signals that only a story with a problem in it can show.
+NEEDS_PROBLEM = ("root_cause",)
+
+
+def problem_threshold() -> float:
+    return signal_weights.PROBLEM_THRESHOLD
+
+
 def threshold(signal: str) -> float:
     return signal_weights.THRESHOLD.get(signal, 0.5)
 

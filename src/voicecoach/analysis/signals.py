@@ -610,8 +610,9 @@ def _learned(
     sentences: Sequence[Sentence], labels: Sequence[str], rules: dict[str, list[Evidence]]
 ) -> dict[str, list[Evidence]]:
     """Per learned signal, its evidence sentences, best first: those whose score clears its
-    threshold, those where its rule fires when that suffices, and those of a signal that implies
-    it; never one that `may_be_evidence` rules out."""
+    threshold, those where its rule fires when that suffices (for NEEDS_PROBLEM signals only if
+    the problem score clears its own), and those of a signal that implies it; never one that
+    `may_be_evidence` rules out."""
     feats, hits = learned_features(sentences, labels, rules)
     fired = [{name for name, at in hits.items() if i in at} for i in range(len(sentences))]
     probs, chosen = {}, {}
@@ -621,6 +622,12 @@ def _learned(
         chosen[name] = {i for i, p in enumerate(probs[name]) if p >= cut}
         if signal_model.rule_suffices(name):
             chosen[name] |= hits.get(name, set())
+    # A story where nothing went wrong names no root cause, whatever reasons it gives for its
+    # choices; one that puts a failure on others says something went wrong, so blame still
+    # implies a cause.
+    if signal_model.problem_probability(feats) < signal_model.problem_threshold():
+        for name in signal_model.NEEDS_PROBLEM:
+            chosen[name] = set()
     for name, implied_by in IMPLIED_BY.items():
         chosen[name] |= chosen[implied_by]
     out = {}

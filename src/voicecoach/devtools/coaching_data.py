@@ -24,6 +24,8 @@ class Answer:
     signals: dict[str, bool]
     # per true signal, the indices of the sentences the labeller quoted for it (training split)
     evidence: dict[str, frozenset[int]] = field(default_factory=dict)
+    # whether something went wrong in the story (problem_labels.jsonl; None where unlabelled)
+    problem: bool | None = None
 
     def text(self, punctuated: bool = True) -> str:
         text = " ".join(t for t, _ in self.sentences)
@@ -51,8 +53,20 @@ def whisper_style(text: str) -> str:
     return re.sub(r"[^\w'\s%$-]", "", text.lower())
 
 
+def problem_labels() -> dict[str, bool]:
+    """Per answer id, whether the story has a problem in it (GUIDELINES.md, "Problem labels")."""
+    path = DATA / "problem_labels.jsonl"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out[d["id"]] = bool(d["problem"])
+    return out
+
+
 def load(split: str) -> list[Answer]:
     path = DATA / f"devset_{split}.jsonl"
+    problem = problem_labels()
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -66,6 +80,7 @@ def load(split: str) -> list[Answer]:
                 tuple((s["text"], s["label"]) for s in d["sentences"]),
                 {k: bool(d["signals"][k]) for k in SIGNALS},
                 {k: frozenset(v) for k, v in d.get("evidence", {}).items()},
+                problem.get(d["id"]),
             )
         )
     return out

@@ -15,8 +15,9 @@ import json
 import sys
 from collections import Counter
 
-from voicecoach.analysis import Transcript, analyze
+from voicecoach.analysis import Transcript, analyze, signal_model
 from voicecoach.analysis.report import Analysis
+from voicecoach.analysis.signals import learned_features, rule_evidence
 from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.coaching_data import SIGNALS, Answer, load
 from voicecoach.devtools.espeak import have_espeak
@@ -29,6 +30,24 @@ def word_labels(analysis: Analysis) -> list[str]:
     for s, lab in zip(analysis.sentences, analysis.labels):
         out += [lab] * (s.last - s.first + 1)
     return out
+
+
+def story_has_problem(analysis: Analysis) -> bool:
+    """Whether the problem score (which root_cause needs) finds something went wrong."""
+    rules = rule_evidence(analysis.sentences, analysis.labels)
+    feats, _ = learned_features(analysis.sentences, analysis.labels, rules)
+    return signal_model.problem_probability(feats) >= signal_model.problem_threshold()
+
+
+def problem_scores(answers: list[Answer], found: dict[str, bool]) -> dict:
+    """Agreement of the problem score with the answers' problem labels (where labelled)."""
+    rows = [(found[a.id], a.problem) for a in answers if a.problem is not None]
+    return {
+        "answers": len(rows),
+        "agreement": round(sum(g == p for g, p in rows) / len(rows), 3) if rows else None,
+        "false_alarms": sum(g and not p for g, p in rows),
+        "missed": sum(p and not g for g, p in rows),
+    }
 
 
 def predicted_sentence_labels(answer: Answer, punctuated: bool) -> list[str]:
@@ -125,11 +144,16 @@ def score(answers: list[Answer], signals: bool = True) -> dict:
         result[variant] = star_scores(gold, pred)
     if not signals:
         return result
-    found = {}
+    found, problem = {}, {}
     for a in answers:
-        got = analyze(Transcript.from_text(a.text(False))).signals
-        found[a.id] = {s: v.present for s, v in got.items()}
-    return {**result, **signal_scores(answers, found)}
+        analysis = analyze(Transcript.from_text(a.text(False)))
+        found[a.id] = {s: v.present for s, v in analysis.signals.items()}
+        problem[a.id] = story_has_problem(analysis)
+    return {
+        **result,
+        **signal_scores(answers, found),
+        "problem": problem_scores(answers, problem),
+    }
 
 
 def score_spoken(answers: list[Answer], heard: dict[str, Transcript]) -> dict:
@@ -139,6 +163,7 @@ def score_spoken(answers: list[Answer], heard: dict[str, Transcript]) -> dict:
     gold: list[str] = []
     pred: list[str | None] = []
     found: dict[str, dict[str, bool]] = {}
+    problem: dict[str, bool] = {}
     words = ref = 0
     for a in answers:
         t = heard[a.id]
@@ -146,6 +171,7 @@ def score_spoken(answers: list[Answer], heard: dict[str, Transcript]) -> dict:
         gold += [lab for _, lab in a.sentences]
         pred += reference_labels(a, t, word_labels(analysis))
         found[a.id] = {s: v.present for s, v in analysis.signals.items()}
+        problem[a.id] = story_has_problem(analysis)
         words += len(t.words)
         ref += len(a.text().split())
     return {
@@ -154,6 +180,7 @@ def score_spoken(answers: list[Answer], heard: dict[str, Transcript]) -> dict:
         "reference_words": ref,
         "wer": round(wer([a.text() for a in answers], [heard[a.id].text for a in answers]), 4),
         **signal_scores(answers, found),
+        "problem": problem_scores(answers, problem),
     }
 
 
@@ -179,6 +206,11 @@ def _print_signals(title: str, r: dict, summary: bool) -> None:
         counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
         misses = "" if summary else " ".join(m["misses"])
         print(f"  {s:<27}{m['agreement']:>4.0%}  {counts:<28}{misses}".rstrip())
+    p = r.get("problem")
+    if p and p["answers"]:
+        counts = f"{p['false_alarms']} false alarms, {p['missed']} missed"
+        print(f"  {'(a problem in the story)':<27}{p['agreement']:>4.0%}  {counts}  "
+              "what root_cause needs, against problem_labels.jsonl")
     if len(r["by_batch"]) > 1:
         print("\nsignal agreement per batch of writers (the ids' prefix):")
         print("  " + f"{'batch':<7}{'n':>4}" + "".join(f"{s[:9]:>10}" for s in SIGNALS))

@@ -30,6 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.analysis import signal_weights
+from voicecoach.analysis.signal_model import (
+    NEEDS_PROBLEM,
+    answer_features,
+    problem_logit,
+    problem_scale,
+)
 from voicecoach.analysis.signals import (
     CANCELLED_BY,
     IMPLIED_BY,
@@ -50,6 +56,13 @@ L2 = 3.0
 STEPS = 400
 MIN_ANSWERS = 3  # a word or word pair must turn up in this many training answers
 PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat the file
+# The problem score's penalty, picked by writer batch among 0.03, 0.1, 0.3, 1 and 3 (its
+# features are scaled, signal_model.problem_probability); its weights are smaller than the
+# sentence scores' and still add up over an answer's words, so fewer are dropped.
+L2_PROBLEM = 0.1
+PRUNE_PROBLEM = 0.01
+# Where to try the problem score's cut: these shares of the answers' scores fall below it.
+PROBLEM_CUTS = np.linspace(0.0, 0.6, 31)
 # Signals whose rule always decides on its own: blame's phrases are the excuse itself ("it was
 # their fault, not mine"), and an answer that says one must hear it first, whatever the score;
 # growth's are the lasting change said outright ("since then I always run a dry run"), which an
@@ -59,8 +72,10 @@ RULE_ALWAYS = ("blame", "growth")
 
 
 # Per answer and signal, for each variant (as written, unpunctuated): the best sentence's score,
-# whether the signal's rule fires, and whether a signal that implies it is found.
-Scores = list[dict[str, list[tuple[float, bool, bool]]]]
+# whether the signal's rule fires, whether a signal that implies it is found, and the answer's
+# problem score (a logit, which the score and rule of a NEEDS_PROBLEM signal also need to clear;
+# an implying signal does not).
+Scores = list[dict[str, list[tuple[float, bool, bool, float]]]]
 
 
 @dataclass
@@ -105,18 +120,22 @@ def vocabulary(groups: list[list[Example]]) -> list[str]:
 
 @dataclass
 class Sparse:
-    """A 0/1 matrix kept as the (row, column) of each of its ones: a sentence has a few dozen
-    features out of thousands, so products over the pairs are far faster than a dense matrix."""
+    """A sparse matrix kept as the (row, column) of each of its nonzero entries, and their
+    values (all ones if None): a sentence has a few dozen features out of thousands, so products
+    over the pairs are far faster than a dense matrix."""
 
     rows: np.ndarray
     cols: np.ndarray
     shape: tuple[int, int]
+    values: np.ndarray | None = None
 
     def dot(self, w: np.ndarray) -> np.ndarray:
-        return np.bincount(self.rows, weights=w[self.cols], minlength=self.shape[0])
+        x = w[self.cols] if self.values is None else w[self.cols] * self.values
+        return np.bincount(self.rows, weights=x, minlength=self.shape[0])
 
     def tdot(self, r: np.ndarray) -> np.ndarray:
-        return np.bincount(self.cols, weights=r[self.rows], minlength=self.shape[1])
+        x = r[self.rows] if self.values is None else r[self.rows] * self.values
+        return np.bincount(self.cols, weights=x, minlength=self.shape[1])
 
 
 def fit_one(
@@ -154,12 +173,45 @@ def fit(groups: list[list[Example]], l2: float = L2) -> dict[str, dict[str, floa
     return out
 
 
-def answer_scores(groups: list[list[Example]], weights: dict[str, dict[str, float]]) -> Scores:
+def problem_target(a: Answer) -> bool:
+    """What the problem score learns: the story's problem label, and true wherever the answer
+    names a root cause (a cause is always of something that went wrong)."""
+    if a.problem is None:
+        raise ValueError(f"{a.id} has no problem label in problem_labels.jsonl")
+    return a.problem or a.signals["root_cause"]
+
+
+def problem_rows(rows: list[Example], punctuated: bool) -> Example:
+    """One variant of an answer as a single example of the problem score."""
+    part = [r for r in rows if r.punctuated == punctuated]
+    return Example(part[0].answer, punctuated, answer_features([r.features for r in part]),
+                   frozenset(), {})
+
+
+def fit_problem(
+    groups: list[list[Example]], answers: list[Answer], l2: float = L2_PROBLEM
+) -> dict[str, float]:
+    """The problem score: a logistic regression over the words of the whole (unpunctuated)
+    answer, fitted on the answers' problem labels."""
+    rows = [problem_rows(g, False) for g in groups]
+    vocab = ["bias", *[f for f in vocabulary([[r] for r in rows]) if f != "bias"]]
+    y = np.array([1.0 if problem_target(a) else 0.0 for a in answers])
+    x = matrix(rows, vocab)
+    # every feature but the bias (column 0) scaled as at run time
+    scale = np.array([problem_scale(r.features) for r in rows])
+    x.values = np.where(x.cols == 0, 1.0, scale[x.rows])
+    w = fit_one(x, y, l2)
+    return {f: round(float(wi), 4) for f, wi in zip(vocab, w) if abs(wi) >= PRUNE_PROBLEM}
+
+
+def answer_scores(
+    groups: list[list[Example]], weights: dict[str, dict[str, float]], problem: dict[str, float]
+) -> Scores:
     """Per answer and signal, for each variant (as written, unpunctuated): the best sentence's
-    score, whether the signal's own rule fires anywhere in it, and whether a signal that implies
+    score, whether the signal's own rule fires anywhere in it, whether a signal that implies
     it (signals.IMPLIED_BY) is found there: a sentence with that signal's score at even odds or
-    better, or its rule. Sentences `signals.may_be_evidence` rules out are left out of all three,
-    as at run time."""
+    better, or its rule; and the answer's problem score. Sentences `signals.may_be_evidence`
+    rules out are left out of the first three, as at run time."""
     out = []
     for rows in groups:
         variants = [[r for r in rows if r.punctuated], [r for r in rows if not r.punctuated]]
@@ -167,6 +219,9 @@ def answer_scores(groups: list[list[Example]], weights: dict[str, dict[str, floa
             sig: [[sum(w.get(f, 0.0) for f in r.features) for r in part] for part in variants]
             for sig, w in weights.items()
         }
+        gate = [
+            problem_logit(problem_rows(rows, punct).features, problem) for punct in (True, False)
+        ]
         scores = {}
         for sig in SIGNALS:
             by = IMPLIED_BY.get(sig)
@@ -179,6 +234,7 @@ def answer_scores(groups: list[list[Example]], weights: dict[str, dict[str, floa
                         any(sig in part[i].fired for i in ok),
                         by is not None
                         and any(z[by][v][i] >= 0.0 or by in part[i].fired for i in ok),
+                        gate[v],
                     )
                 )
         out.append(scores)
@@ -189,37 +245,62 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
     """Per signal, the threshold on the best sentence's score that agrees most often with the
     answer labels, and whether the signal's rule firing also decides on its own: kept where that
     agrees at least as often, because the rules are the part a person can read and check (and
-    always for RULE_ALWAYS). Decided as at run time: where blame is found, ownership is not, so
-    blame is settled first."""
-    thr, rule_suffices = {}, []
+    always for RULE_ALWAYS). For a signal that needs a problem in the story, the cut on the
+    problem score is chosen with them, under the key "problem". Decided as at run time: where
+    blame is found, ownership is not, so blame is settled first."""
+    thr: dict[str, float] = {}
+    rule_suffices: list[str] = []
     # the signals that rule others out first, so that those are decided with them in place
     for sig in sorted(SIGNALS, key=lambda s: s not in CANCELLED_BY.values()):
         by = CANCELLED_BY.get(sig)
         off = found(scores, by, thr, rule_suffices) if by else None
-        zs = sorted({z for s in scores for z, _, _ in s[sig]})
-        cands = [(a + b) / 2 for a, b in zip(zs, zs[1:])] or [0.0]
+        v = [x for s in scores for x in s[sig]]
+        z = np.array([x[0] for x in v])
+        rule = np.array([x[1] for x in v])
+        implied = np.array([x[2] for x in v])
+        gates = np.array([x[3] for x in v])
+        cancelled = np.array([bool(off and off[k][n]) for k, s in enumerate(scores)
+                              for n in range(len(s[sig]))])
+        gold = np.array([a.signals[sig] for a in answers for _ in scores[0][sig]])
+        zs = np.unique(z)
+        cands = (zs[:-1] + zs[1:]) / 2 if len(zs) > 1 else np.zeros(1)
+        gate_cuts = [-np.inf]
+        if sig in NEEDS_PROBLEM:
+            gate_cuts += sorted(set(np.quantile(gates, PROBLEM_CUTS[1:]).tolist()))
         best = {}
         for union in (False, True):
-            top = (-1, 0.0)  # (agreement, threshold); ties: nearest the model's own even odds
-            for c in cands:
-                acc = sum(
-                    _decide(v, c, union, bool(off and off[k][n])) == a.signals[sig]
-                    for k, (s, a) in enumerate(zip(scores, answers))
-                    for n, v in enumerate(s[sig])
-                )
-                if acc > top[0] or (acc == top[0] and abs(c) < abs(top[1])):
-                    top = (acc, c)
+            top = (-1, 0.0, -np.inf)  # (agreement, threshold, problem cut)
+            for g in gate_cuts:
+                allowed = ~cancelled & (gates >= g)
+                other = ((rule & union & allowed) | implied) & ~cancelled
+                pred = ((z[None, :] >= cands[:, None]) & allowed) | other
+                acc = (pred == gold).sum(axis=1)
+                # ties: nearest the model's own even odds, then the least gating
+                i = max(range(len(cands)), key=lambda j: (acc[j], -abs(cands[j])))
+                if acc[i] > top[0] or (acc[i] == top[0] and abs(cands[i]) < abs(top[1])):
+                    top = (int(acc[i]), float(cands[i]), g)
             best[union] = top
         union = best[True][0] >= best[False][0] or sig in RULE_ALWAYS
         thr[sig] = round(1.0 / (1.0 + float(np.exp(-best[union][1]))), 4)
+        if sig in NEEDS_PROBLEM:
+            thr["problem"] = round(1.0 / (1.0 + float(np.exp(-best[union][2]))), 4)
         if union:
             rule_suffices.append(sig)
-    return {s: thr[s] for s in SIGNALS}, [s for s in SIGNALS if s in rule_suffices]
+    return {s: thr[s] for s in (*SIGNALS, "problem") if s in thr}, [
+        s for s in SIGNALS if s in rule_suffices
+    ]
 
 
-def _decide(v: tuple[float, bool, bool], cut: float, rule_decides: bool, cancelled: bool) -> bool:
-    z, rule, implied = v
-    return (z >= cut or (rule_decides and rule) or implied) and not cancelled
+def _decide(
+    v: tuple[float, bool, bool, float],
+    cut: float,
+    rule_decides: bool,
+    cancelled: bool,
+    problem_cut: float,
+) -> bool:
+    z, rule, implied, problem = v
+    own = (z >= cut or (rule_decides and rule)) and problem >= problem_cut
+    return (own or implied) and not cancelled
 
 
 def found(
@@ -229,11 +310,21 @@ def found(
     where that decides, a signal that implies it, and not where one that rules it out is found."""
     by = CANCELLED_BY.get(sig)
     off = found(scores, by, thr, rule_suffices) if by else None
-    c = float(np.log(thr[sig] / (1 - thr[sig])))
+    c = _logit(thr[sig])
+    g = _logit(thr["problem"]) if sig in NEEDS_PROBLEM and "problem" in thr else -np.inf
     return [
-        [_decide(v, c, sig in rule_suffices, bool(off and off[k][n])) for n, v in enumerate(s[sig])]
+        [
+            _decide(v, c, sig in rule_suffices, bool(off and off[k][n]), g)
+            for n, v in enumerate(s[sig])
+        ]
         for k, s in enumerate(scores)
     ]
+
+
+def _logit(p: float) -> float:
+    if p <= 0.0:
+        return -np.inf
+    return float(np.log(p / (1 - p))) if p < 1.0 else np.inf
 
 
 def k_folds(answers: list[Answer], k: int) -> list[list[int]]:
@@ -260,11 +351,10 @@ def cross_validate(
     oof: Scores = [{} for _ in answers]
     for fold in folds:
         held = set(fold)
-        train = [
-            g for i, g in enumerate(groups) if i not in held and (fit_on is None or i in fit_on)
-        ]
-        w = fit(train, l2)
-        for i, s in zip(fold, answer_scores([groups[i] for i in fold], w)):
+        on = [i for i in range(len(groups)) if i not in held and (fit_on is None or i in fit_on)]
+        w = fit([groups[i] for i in on], l2)
+        problem = fit_problem([groups[i] for i in on], [answers[i] for i in on])
+        for i, s in zip(fold, answer_scores([groups[i] for i in fold], w, problem)):
             oof[i] = s
     thr, rule_suffices = best_thresholds(oof, answers)
     return thr, rule_suffices, oof
@@ -282,7 +372,11 @@ def agreement(
 
 
 def write(
-    weights: dict[str, dict[str, float]], thr: dict[str, float], rule_suffices: list[str], n: int
+    weights: dict[str, dict[str, float]],
+    thr: dict[str, float],
+    rule_suffices: list[str],
+    n: int,
+    problem: dict[str, float],
 ) -> None:
     lines = [
         '"""Weights of the learned signal scores (signal_model.py).',
@@ -301,10 +395,18 @@ def write(
     lines.append("}")
     lines.append("# An answer shows a signal when its best sentence scores at least this.")
     lines.append("THRESHOLD: dict[str, float] = {")
-    lines += [f"    {k!r}: {v}," for k, v in thr.items()]
+    lines += [f"    {k!r}: {v}," for k, v in thr.items() if k != "problem"]
     lines.append("}")
     lines.append("# Signals whose rule also decides on its own, where that agreed more often.")
     lines.append(f"RULE_SUFFICES: tuple[str, ...] = {tuple(rule_suffices)!r}")
+    lines.append("# Whether something went wrong in the story: a logistic regression over the")
+    lines.append(f"# whole answer's words (problem_labels.jsonl), L2 {L2_PROBLEM}, weights under")
+    lines.append(f"# {PRUNE_PROBLEM} dropped; a signal in NEEDS_PROBLEM is found only at or")
+    lines.append("# above PROBLEM_THRESHOLD.")
+    lines.append("PROBLEM_WEIGHTS: dict[str, float] = {")
+    lines += [f"    {f!r}: {v}," for f, v in sorted(problem.items())]
+    lines.append("}")
+    lines.append(f"PROBLEM_THRESHOLD: float = {thr.get('problem', 0.0)!r}")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -314,7 +416,8 @@ def train(answers: list[Answer], groups: list[list[Example]] | None = None) -> s
     groups = groups if groups is not None else examples(answers)
     thr, rule_suffices, oof = cross_validate(answers, groups, k_folds(answers, 5))
     weights = fit(groups)
-    write(weights, thr, rule_suffices, len(answers))
+    problem = fit_problem(groups, answers)
+    write(weights, thr, rule_suffices, len(answers), problem)
     size = sum(len(w) for w in weights.values())
     cv = agreement(oof, answers, thr, rule_suffices)
     return (
