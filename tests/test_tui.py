@@ -163,6 +163,30 @@ async def test_device_lost_mid_answer_keeps_what_was_recorded(tmp_path, bank) ->
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
         await pilot.pause(0.3)  # let the new screen finish mounting before the app exits
         assert len(practice.store.list()) == 1
+        shown = [str(n.render()) for n in app.screen.query(".note")]
+        assert any("microphone stopped mid-answer" in n for n in shown)
+        saved = practice.store.get(practice.store.list()[0].id).report["notes"]
+        assert any("microphone stopped mid-answer" in n for n in saved)
+
+
+async def test_audio_lost_while_recording_is_told_with_the_feedback(tmp_path, bank) -> None:
+    class Starved(FakeRecorder):
+        seconds = 1.0
+        gaps = 3
+
+    practice = make_practice(tmp_path, bank, recorder=Starved)
+    app = VoicecoachApp(practice, start_question="missed-deadline")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
+        )
+        await pilot.press("space", "space")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
+        await pilot.pause(0.3)
+        shown = [str(n.render()) for n in app.screen.query(".note")]
+        assert any("audio was lost 3 times while recording" in n for n in shown), shown
+        saved = practice.store.get(practice.store.list()[0].id).report["notes"]
+        assert saved[0].startswith("audio was lost 3 times")
 
 
 async def test_microphone_busy_is_a_message_not_a_crash(tmp_path, bank) -> None:

@@ -92,6 +92,7 @@ class FakeRecorder:
     seconds = 4.0
     lose_after: float | None = None
     fail_to_start = False
+    gaps = 0  # input overflows the take reports
 
     def __init__(self, path: Path, device=None, tap=None) -> None:
         self.path = Path(path)
@@ -124,7 +125,7 @@ class FakeRecorder:
         sf.write(self.path, audio, 16000)
         if self.tap is not None and n:
             self.tap(audio[:, None], 16000)  # what a live listener would have heard
-        return Take(self.path, self.seconds, 16000, MIC.name, self.lost)
+        return Take(self.path, self.seconds, 16000, MIC.name, self.lost, self.gaps)
 
 
 def make_practice(

@@ -32,6 +32,20 @@ class Take:
     samplerate: int
     device: str
     lost_device: bool = False  # the stream died mid-answer; what came before is kept
+    gaps: int = 0  # input overflows: blocks PortAudio dropped because nobody read them in time
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One-line notes on what the recording lost, for the feedback to show."""
+        out = []
+        if self.lost_device:
+            out.append("the microphone stopped mid-answer; the feedback covers what came before")
+        if self.gaps:
+            out.append(
+                f"audio was lost {self.gaps} time{'s' if self.gaps > 1 else ''} while recording "
+                "(the machine was too busy): some words may be missing or misheard"
+            )
+        return tuple(out)
 
 
 class Recorder:
@@ -162,4 +176,5 @@ class Recorder:
             self.samplerate,
             self.device.name if self.device else "",
             self.lost,
+            self._overflows,
         )

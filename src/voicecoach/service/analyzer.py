@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,16 +119,24 @@ class AnswerAnalyzer:
         question_id: str | None = None,
         target_s: float | None = None,
         progress: ProgressFn = _quiet,
+        notes: Sequence[str] = (),
     ) -> Outcome:
+        """`notes`: what the recording itself lost (audio.recorder.Take.notes), shown with the
+        feedback and saved with it."""
         card = self.card(question_id)  # an unknown id fails before any slow work
         transcript = self.transcribe(audio.samples, progress)
+        if notes:
+            transcript = replace(transcript, notes=(*notes, *transcript.notes))
         analysis = _report().analyze(transcript, self.options(card, target_s))
         return self.coach(Outcome(analysis, analysis.to_dict(), card))
 
     def analyze_transcript(self, transcript: Transcript, question_id: str | None = None,
-                           target_s: float | None = None) -> Outcome:
-        """Analyse words already recognised (live, while the person spoke)."""
+                           target_s: float | None = None, notes: Sequence[str] = ()) -> Outcome:
+        """Analyse words already recognised (live, while the person spoke); `notes` as in
+        analyze_audio."""
         card = self.card(question_id)
+        if notes:
+            transcript = replace(transcript, notes=(*notes, *transcript.notes))
         if not transcript.words:
             heard = sum(s.duration for s in transcript.voiced)
             note = (f"{heard:.0f} s of sound was heard but no English words were recognised"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -145,16 +145,23 @@ class Practice:
 
     # -- analysis
     def analyze_take(
-        self, take: Path, card: Card | None, progress: ProgressFn, parent_id: int | None = None
+        self,
+        take: Path,
+        card: Card | None,
+        progress: ProgressFn,
+        parent_id: int | None = None,
+        notes: Sequence[str] = (),
     ) -> Outcome:
-        """Transcribe and analyse a take, then move it into the history (saved whole or not)."""
+        """Transcribe and analyse a take, then move it into the history (saved whole or not).
+        `notes`: what the recording lost (Take.notes), told with the feedback."""
         live = self._live.pop(take, None)
         transcript = live.finish() if live is not None else None
+        qid = card.id if card else None
         if transcript is not None:
-            outcome = self.analyzer.analyze_transcript(transcript, card.id if card else None)
+            outcome = self.analyzer.analyze_transcript(transcript, qid, notes=notes)
         else:  # a recovered take, or live transcription failed: transcribe the file
             audio = load_audio(take)
-            outcome = self.analyzer.analyze_audio(audio, card.id if card else None, None, progress)
+            outcome = self.analyzer.analyze_audio(audio, qid, None, progress, notes=notes)
         return self.analyzer.save(outcome, take, move=True, parent_id=parent_id)
 
     def analyze_text(self, text: str, card: Card | None) -> Outcome:

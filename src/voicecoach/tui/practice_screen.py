@@ -183,16 +183,17 @@ class PracticeScreen(Screen):
             return
         self.query_one("#busy").add_class("-open")
         self.status((why + " " if why else "") + "Transcribing…")
-        self.analyze(take.path)
+        self.analyze(take.path, take.notes)
 
     @work(thread=True, exit_on_error=False, group="analysis")
-    def analyze(self, path) -> None:
+    def analyze(self, path, notes: tuple[str, ...] = ()) -> None:
         try:
             outcome = self.practice.analyze_take(
                 path,
                 self.card,
                 lambda text: self.post_message(AnalysisProgress(text)),
                 self.parent_id,
+                notes,
             )
         except VoicecoachError as e:
             self.post_message(AnalysisFailed(str(e)))
