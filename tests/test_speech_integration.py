@@ -116,3 +116,29 @@ def test_speech_in_another_language_is_named(analyzer, spoken) -> None:
     # The subtitle boilerplate tiny.en invents for French is dropped: no words, and it says why.
     assert out.analysis.transcript.words == ()
     assert "no English words" in out.report["feedback"]["spoken"]
+
+
+def test_a_number_is_written_whole(analyzer, spoken) -> None:
+    """Whisper writes a number's thousands as a word of its own (" 40" then ",000"); the
+    transcript joins them, so the screen shows "40,000" and the analysis reads one amount."""
+    path = spoken("The fix saved us 40,000 dollars and cut the error rate by 12.5 percent.")
+    words = analyzer.transcribe(load_audio(path).samples).words
+    texts = [w.text for w in words]
+    assert not any(t[:1] in ",." for t in texts), texts
+    assert any("40,000" in t for t in texts), texts  # tiny.en heard "$40" ",000" here
+    assert any("12.5" in t for t in texts), texts
+    joined = next(w for w in words if "40,000" in w.text)
+    assert joined.start is not None and joined.end is not None and joined.start < joined.end
+
+
+def test_only_a_number_tail_joins_the_word_before() -> None:
+    from voicecoach.analysis.types import Word
+    from voicecoach.speech.transcriber import join_split_numbers
+
+    words = [Word(t, i, i + 0.5, p) for i, (t, p) in enumerate(
+        [("in", 0.9), ("2019.", 0.9), (".5", 0.4), ("1,", 0.9), ("2,", 0.9), ("99", 0.8),
+         (".6%,", 0.6), ("$40", 0.9), (",000", 0.7), (",000", 0.7)]
+    )]
+    got = join_split_numbers(words)
+    assert [w.text for w in got] == ["in", "2019.", ".5", "1,", "2,", "99.6%,", "$40,000,000"]
+    assert (got[5].start, got[5].end, got[5].probability) == (5, 6.5, 0.6)

@@ -5,7 +5,7 @@ with its punctuation stripped.
 
 Transcribing the 154 held-out answers took 25 minutes on two cores (9.9 s an answer), so
 transcripts are cached (JSON, one file per answer) under the user cache folder, keyed by the
-answer's text, the model, the speaking rate and espeak-ng's version."""
+answer's text, the model, the speaking rate, espeak-ng's version and TRANSCRIPT_FORMAT."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ from voicecoach.analysis.types import Span, Transcript, Word
 from voicecoach.devtools.coaching_data import Answer
 
 RATE = 165  # words per minute: an unhurried interview answer
+
+
+# Raise when the app's transcription writes its words differently, so cached transcripts are
+# made again (2: a number's tail joined to it, "40,000" not "40 ,000").
+TRANSCRIPT_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -72,7 +77,7 @@ def spoken_transcripts(
     folder.mkdir(parents=True, exist_ok=True)
     transcriber = Transcriber()  # the model loads on the first answer not in the cache
     analyzer: AnswerAnalyzer | None = None
-    salt = f"{transcriber.model_name}|{rate}|{_espeak_version()}"
+    salt = f"{transcriber.model_name}|{rate}|{_espeak_version()}|{TRANSCRIPT_FORMAT}"
     out: dict[str, Transcript] = {}
     todo = list(answers)
     for i, a in enumerate(todo, 1):

@@ -35,6 +35,22 @@ HALLUCINATION = re.compile(
 )
 UNSURE_LOGPROB = -0.6
 WINDOW_S = 30.0  # what the model hears at once
+# Whisper cuts a number's thousands or decimals into a word of their own (" 40" then ",000")
+_NUMBER_TAIL = re.compile(r"[.,]\d")
+
+
+def join_split_numbers(words: list[Word]) -> list[Word]:
+    """Words with a number's tail joined back to the number: "40" ",000" is "40,000", timed
+    from the first's start to the tail's end, as sure as the less sure of the two."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and prev.text[-1:].isdigit() and _NUMBER_TAIL.match(w.text):
+            sure = min(prev.probability, w.probability)
+            out[-1] = Word(prev.text + w.text, prev.start, w.end, sure)
+        else:
+            out.append(w)
+    return out
 
 
 def default_model_path() -> Path:
@@ -182,6 +198,7 @@ class Transcriber:
                 for w in (seg.words or [])
                 if w.word.strip()
             ]
+            words = join_split_numbers(words)
             if words:
                 yield words, float(seg.avg_logprob), float(seg.no_speech_prob)
 
@@ -250,7 +267,7 @@ class Transcriber:
                         float(w["probability"]),
                     )
                 )
-        return words
+        return join_split_numbers(words)
 
     def transcribe(self, samples: np.ndarray) -> Recognition:
         """The whole recording at once (the segments, collected)."""
