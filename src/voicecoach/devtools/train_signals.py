@@ -8,7 +8,9 @@ gets. A sentence is a positive example of a signal when most of its words come f
 the labeller quoted as that signal's evidence. One L2-regularised logistic regression per
 signal; the threshold that decides an answer (its best sentence against it) is the one that
 agrees most often with the answer-level labels on out-of-fold scores, so it is not fitted to
-sentences the model has seen.
+sentences the model has seen. Beside them, one answer-level score: whether the story has a
+problem in it at all (tests/data/coaching/problem_labels.jsonl), which root cause needs; its cut
+is chosen together with root cause's threshold.
 
 --cv K prints K-fold cross-validated answer agreement instead of writing weights, so features
 and settings can be compared without looking at the held-out split. --by-writer holds out one
@@ -56,9 +58,9 @@ L2 = 3.0
 STEPS = 400
 MIN_ANSWERS = 3  # a word or word pair must turn up in this many training answers
 PRUNE = 0.1  # smaller weights are dropped: they change few decisions and bloat the file
-# The problem score's penalty, picked by writer batch among 0.03, 0.1, 0.3, 1 and 3 (its
-# features are scaled, signal_model.problem_probability); its weights are smaller than the
-# sentence scores' and still add up over an answer's words, so fewer are dropped.
+# The problem score's penalty, picked by writer batch among 0.03, 0.1, 0.3, 1 and 3 (with its
+# features scaled by signal_model.problem_scale); its weights are smaller than the sentence
+# scores' and still add up over an answer's words, so fewer are dropped.
 L2_PROBLEM = 0.1
 PRUNE_PROBLEM = 0.01
 # Where to try the problem score's cut: these shares of the answers' scores fall below it.
@@ -181,7 +183,7 @@ def problem_target(a: Answer) -> bool:
     return a.problem or a.signals["root_cause"]
 
 
-def problem_rows(rows: list[Example], punctuated: bool) -> Example:
+def problem_example(rows: list[Example], punctuated: bool) -> Example:
     """One variant of an answer as a single example of the problem score."""
     part = [r for r in rows if r.punctuated == punctuated]
     return Example(part[0].answer, punctuated, answer_features([r.features for r in part]),
@@ -193,7 +195,7 @@ def fit_problem(
 ) -> dict[str, float]:
     """The problem score: a logistic regression over the words of the whole (unpunctuated)
     answer, fitted on the answers' problem labels."""
-    rows = [problem_rows(g, False) for g in groups]
+    rows = [problem_example(g, False) for g in groups]
     vocab = ["bias", *[f for f in vocabulary([[r] for r in rows]) if f != "bias"]]
     y = np.array([1.0 if problem_target(a) else 0.0 for a in answers])
     x = matrix(rows, vocab)
@@ -220,7 +222,7 @@ def answer_scores(
             for sig, w in weights.items()
         }
         gate = [
-            problem_logit(problem_rows(rows, punct).features, problem) for punct in (True, False)
+            problem_logit(problem_example(rows, punct).features, problem) for punct in (True, False)
         ]
         scores = {}
         for sig in SIGNALS:
