@@ -149,24 +149,31 @@ async def test_empty_take_is_not_analysed(tmp_path, bank) -> None:
         assert practice.store.list() == []
 
 
-async def test_device_lost_mid_answer_keeps_what_was_recorded(tmp_path, bank) -> None:
-    class Lost(FakeRecorder):
-        lose_after = 0.2
-
-    practice = make_practice(tmp_path, bank, recorder=Lost)
+async def _notes_after_one_take(tmp_path, bank, recorder, *keys: str) -> tuple[list, list]:
+    """Record one take with `recorder` (pressing `keys`), and the notes the feedback screen
+    shows and the saved attempt keeps."""
+    practice = make_practice(tmp_path, bank, recorder=recorder)
     app = VoicecoachApp(practice, start_question="missed-deadline")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
             pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
         )
-        await pilot.press("space")
+        await pilot.press(*keys)
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
         await pilot.pause(0.3)  # let the new screen finish mounting before the app exits
-        assert len(practice.store.list()) == 1
+        attempts = practice.store.list()
+        assert len(attempts) == 1
         shown = [str(n.render()) for n in app.screen.query(".note")]
-        assert any("microphone stopped mid-answer" in n for n in shown)
-        saved = practice.store.get(practice.store.list()[0].id).report["notes"]
-        assert any("microphone stopped mid-answer" in n for n in saved)
+        return shown, practice.store.get(attempts[0].id).report["notes"]
+
+
+async def test_device_lost_mid_answer_keeps_what_was_recorded(tmp_path, bank) -> None:
+    class Lost(FakeRecorder):
+        lose_after = 0.2
+
+    shown, saved = await _notes_after_one_take(tmp_path, bank, Lost, "space")
+    assert any("microphone stopped mid-answer" in n for n in shown)
+    assert any("microphone stopped mid-answer" in n for n in saved)
 
 
 async def test_audio_lost_while_recording_is_told_with_the_feedback(tmp_path, bank) -> None:
@@ -174,19 +181,9 @@ async def test_audio_lost_while_recording_is_told_with_the_feedback(tmp_path, ba
         seconds = 1.0
         gaps = 3
 
-    practice = make_practice(tmp_path, bank, recorder=Starved)
-    app = VoicecoachApp(practice, start_question="missed-deadline")
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.state == "ready"
-        )
-        await pilot.press("space", "space")
-        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen))
-        await pilot.pause(0.3)
-        shown = [str(n.render()) for n in app.screen.query(".note")]
-        assert any("audio was lost 3 times while recording" in n for n in shown), shown
-        saved = practice.store.get(practice.store.list()[0].id).report["notes"]
-        assert saved[0].startswith("audio was lost 3 times")
+    shown, saved = await _notes_after_one_take(tmp_path, bank, Starved, "space", "space")
+    assert any("audio was lost 3 times while recording" in n for n in shown), shown
+    assert saved[0].startswith("audio was lost 3 times")
 
 
 async def test_microphone_busy_is_a_message_not_a_crash(tmp_path, bank) -> None:
