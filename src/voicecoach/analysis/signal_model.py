@@ -11,7 +11,7 @@ evidence. Weights live in `signal_weights`."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import repeat
 
 from voicecoach.analysis import signal_weights
@@ -56,23 +56,23 @@ def probabilities(features: Sequence[Sequence[str]], signal: str) -> list[float]
     return out
 
 
-def answer_features(features: Sequence[Sequence[str]]) -> list[str]:
+def answer_features(features: Sequence[Sequence[str]]) -> set[str]:
     """The whole answer's features, from its sentences' (`sentence_features`): every word and
     word pair it uses and every rule that fires anywhere in it, once each."""
     out = {"bias"}
     for f in features:
         out.update(x for x in f if x[:2] in ("w:", "b:") or (x[:2] == "r:" and "&" not in x))
-    return sorted(out)
+    return out
 
 
-def problem_scale(answer_feats: Sequence[str]) -> float:
+def problem_scale(answer_feats: Collection[str]) -> float:
     """What each of an answer's features (but its bias) counts for in its problem score: one
     over the square root of how many it has, so that a short answer that says "the release
     slipped three weeks" is not held to the weight of evidence a long one piles up."""
     return 1.0 / math.sqrt(max(len(answer_feats) - 1, 1))
 
 
-def problem_logit(answer_feats: Sequence[str], weights: Mapping[str, float]) -> float:
+def problem_logit(answer_feats: Collection[str], weights: Mapping[str, float]) -> float:
     scale = problem_scale(answer_feats)
     return weights.get("bias", 0.0) + scale * sum(
         weights.get(f, 0.0) for f in answer_feats if f != "bias"

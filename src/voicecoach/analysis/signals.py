@@ -625,8 +625,9 @@ def _learned(
     # A story where nothing went wrong names no root cause, whatever reasons it gives for its
     # choices; one that puts a failure on others says something went wrong, so blame still
     # implies a cause.
-    if signal_model.problem_probability(feats) < signal_model.problem_threshold():
-        for name in signal_model.NEEDS_PROBLEM:
+    gated = [name for name in signal_model.NEEDS_PROBLEM if chosen[name]]
+    if gated and signal_model.problem_probability(feats) < signal_model.problem_threshold():
+        for name in gated:
             chosen[name] = set()
     for name, implied_by in IMPLIED_BY.items():
         chosen[name] |= chosen[implied_by]

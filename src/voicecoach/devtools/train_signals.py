@@ -186,8 +186,9 @@ def problem_target(a: Answer) -> bool:
 def problem_example(rows: list[Example], punctuated: bool) -> Example:
     """One variant of an answer as a single example of the problem score."""
     part = [r for r in rows if r.punctuated == punctuated]
-    return Example(part[0].answer, punctuated, answer_features([r.features for r in part]),
-                   frozenset(), {})
+    # sorted: a fixed order of features keeps the fit the same from run to run
+    feats = sorted(answer_features([r.features for r in part]))
+    return Example(part[0].answer, punctuated, feats, frozenset(), {})
 
 
 def fit_problem(
@@ -262,7 +263,7 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
         implied = np.array([x[2] for x in v])
         gates = np.array([x[3] for x in v])
         cancelled = np.array([bool(off and off[k][n]) for k, s in enumerate(scores)
-                              for n in range(len(s[sig]))])
+                              for n in range(len(s[sig]))], dtype=bool)
         gold = np.array([a.signals[sig] for a in answers for _ in scores[0][sig]])
         zs = np.unique(z)
         cands = (zs[:-1] + zs[1:]) / 2 if len(zs) > 1 else np.zeros(1)
@@ -273,9 +274,7 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
         for union in (False, True):
             top = (-1, 0.0, -np.inf)  # (agreement, threshold, problem cut)
             for g in gate_cuts:
-                allowed = ~cancelled & (gates >= g)
-                other = ((rule & union & allowed) | implied) & ~cancelled
-                pred = ((z[None, :] >= cands[:, None]) & allowed) | other
+                pred = _decide(z, rule, implied, gates, cancelled, cands[:, None], union, g)
                 acc = (pred == gold).sum(axis=1)
                 # ties: nearest the model's own even odds, then the least gating
                 i = max(range(len(cands)), key=lambda j: (acc[j], -abs(cands[j])))
@@ -293,16 +292,14 @@ def best_thresholds(scores: Scores, answers: list[Answer]) -> tuple[dict[str, fl
     ]
 
 
-def _decide(
-    v: tuple[float, bool, bool, float],
-    cut: float,
-    rule_decides: bool,
-    cancelled: bool,
-    problem_cut: float,
-) -> bool:
-    z, rule, implied, problem = v
-    own = (z >= cut or (rule_decides and rule)) and problem >= problem_cut
-    return (own or implied) and not cancelled
+def _decide(z, rule, implied, problem, cancelled, cut, rule_decides: bool, problem_cut: float):
+    """Whether a signal is found, on arrays (or scalars) of each answer's best score, rule,
+    implying signal, problem score and cancelling signal: the decision made at run time. `cut`
+    may be a column of thresholds, to decide for each at once."""
+    own = (np.greater_equal(z, cut) | np.logical_and(rule, rule_decides)) & np.greater_equal(
+        problem, problem_cut
+    )
+    return np.logical_or(own, implied) & np.logical_not(cancelled)
 
 
 def found(
@@ -316,8 +313,9 @@ def found(
     g = _logit(thr["problem"]) if sig in NEEDS_PROBLEM and "problem" in thr else -np.inf
     return [
         [
-            _decide(v, c, sig in rule_suffices, bool(off and off[k][n]), g)
-            for n, v in enumerate(s[sig])
+            bool(_decide(z, rule, implied, problem, bool(off and off[k][n]), c,
+                         sig in rule_suffices, g))
+            for n, (z, rule, implied, problem) in enumerate(s[sig])
         ]
         for k, s in enumerate(scores)
     ]

@@ -125,24 +125,27 @@ class AnswerAnalyzer:
         feedback and saved with it."""
         card = self.card(question_id)  # an unknown id fails before any slow work
         transcript = self.transcribe(audio.samples, progress)
-        if notes:
-            transcript = replace(transcript, notes=(*notes, *transcript.notes))
-        analysis = _report().analyze(transcript, self.options(card, target_s))
-        return self.coach(Outcome(analysis, analysis.to_dict(), card))
+        return self._analyze(transcript, card, target_s, notes)
 
     def analyze_transcript(self, transcript: Transcript, question_id: str | None = None,
                            target_s: float | None = None, notes: Sequence[str] = ()) -> Outcome:
         """Analyse words already recognised (live, while the person spoke); `notes` as in
         analyze_audio."""
         card = self.card(question_id)
-        if notes:
-            transcript = replace(transcript, notes=(*notes, *transcript.notes))
         if not transcript.words:
             heard = sum(s.duration for s in transcript.voiced)
             note = (f"{heard:.0f} s of sound was heard but no English words were recognised"
                     if heard >= 1.0 else "no speech was heard in the recording")
             transcript = Transcript(transcript.words, transcript.duration_s, transcript.voiced,
                                     (*transcript.notes, note))
+        return self._analyze(transcript, card, target_s, notes)
+
+    def _analyze(self, transcript: Transcript, card: Card | None, target_s: float | None,
+                 notes: Sequence[str]) -> Outcome:
+        """The analysis and the coach's review of recognised words; the take's own `notes`
+        come first."""
+        if notes:
+            transcript = replace(transcript, notes=(*notes, *transcript.notes))
         analysis = _report().analyze(transcript, self.options(card, target_s))
         return self.coach(Outcome(analysis, analysis.to_dict(), card))
 
