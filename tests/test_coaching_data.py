@@ -12,8 +12,12 @@ from voicecoach.devtools import coaching_batch as cb
 from voicecoach.devtools.coaching_data import DATA
 
 
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
 def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
+    return _read(DATA / name)
 
 
 def test_every_answer_follows_the_record_format() -> None:
@@ -84,7 +88,8 @@ def test_two_annotators_outvote_the_writer_and_one_does_not() -> None:
 def batch(tmp_path: Path) -> tuple[Path, Path, Path]:
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("devset_train.jsonl", "devset_heldout.jsonl", "second_opinions.jsonl"):
+    splits = ("devset_train.jsonl", "devset_heldout.jsonl")
+    for name in (*splits, "second_opinions.jsonl", "problem_labels.jsonl"):
         shutil.copy(DATA / name, data / name)
     answers = tmp_path / "zz.jsonl"
     answers.write_text("".join(json.dumps(_answer(f"zz-10{i}", i == 1)) + "\n" for i in (1, 2)))
@@ -95,6 +100,14 @@ def batch(tmp_path: Path) -> tuple[Path, Path, Path]:
     for who, vote in (("A", True), ("B", True)):
         votes = [_vote(anon, vote, [0]) for anon in key]
         (sheets / f"votes1{who}.jsonl").write_text("".join(json.dumps(v) + "\n" for v in votes))
+    prose = _read(sheets / "problem_sheet1.jsonl")
+    assert [p["answer"] for p in prose if key[p["id"]] == "zz-101"] == [
+        " ".join(f"Sentence {i}." for i in range(6))
+    ]
+    labels = [{"id": p["id"], "problem": True, "what": "it failed"} for p in prose]
+    (sheets / "problems1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in labels))
+    checked = [str(sheets / "problem_sheet1.jsonl"), str(sheets / "problems1.jsonl")]
+    assert cb.main(["problems", *checked]) == 0
     return answers, sheets, data
 
 
@@ -106,6 +119,11 @@ def test_a_batch_joins_whole(batch: tuple[Path, Path, Path]) -> None:
     assert train[-1]["signals"]["root_cause"] and train[-1]["evidence"]["root_cause"] == [0]
     last = json.loads((data / "second_opinions.jsonl").read_text().splitlines()[-1])
     assert last["id"] == "zz-102" and last["root_cause"] == [True, True]
+    # one problem label per answer, still in the splits' order: the new ones before the held-out
+    labels = _read(data / "problem_labels.jsonl")
+    held = [r["id"] for r in _read(data / "devset_heldout.jsonl")]
+    assert [r["id"] for r in labels] == [r["id"] for r in train] + held
+    assert labels[len(train) - 1] == {"id": "zz-102", "problem": True, "what": "it failed"}
 
 
 def test_a_batch_with_a_missing_vote_writes_nothing(
@@ -118,3 +136,17 @@ def test_a_batch_with_a_missing_vote_writes_nothing(
     assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 2
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
     assert "1 answers not voted on" in capsys.readouterr().err
+
+
+def test_a_batch_without_its_problem_labels_writes_nothing(
+    batch: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers, sheets, data = batch
+    labels = (sheets / "problems1.jsonl").read_text().splitlines()
+    wrong = json.loads(labels[0]) | {"what": ""}  # a problem that quotes nothing
+    (sheets / "problems1.jsonl").write_text(json.dumps(wrong) + "\n")
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 2
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    err = capsys.readouterr().err
+    assert "what quotes what went wrong" in err and "1 answers not labelled" in err

@@ -2,12 +2,18 @@
 (tests/data/coaching/GUIDELINES.md; the briefs given to writers and annotators are in briefs/):
 
     check FILE --prefix P --count N   a writer's answers against the record format
-    sheets FILE... --out DIR          shuffled blind sheets under anonymous ids, and their key
+    sheets FILE... --out DIR          shuffled blind sheets under anonymous ids, and their key;
+                                      beside each, a problem sheet of the same answers as prose
     votes SHEET VOTES                 an annotator's votes against their sheet
+    problems SHEET LABELS             an annotator's problem labels against their problem sheet
     merge FILE... --sheets DIR        every label the majority of three (the writer and the two
                                       annotators), appended to the training split with the votes
-                                      in second_opinions.jsonl; nothing is written unless the
-                                      whole batch checks
+                                      in second_opinions.jsonl, and the problem labels to
+                                      problem_labels.jsonl; nothing is written unless the whole
+                                      batch checks
+
+The sheets directory ends up holding, per sheet k: sheetk.jsonl with votesk{A,B}.jsonl, and
+problem_sheetk.jsonl with problemsk.jsonl (briefs/annotator.md and briefs/problem.md).
 
 Every command prints what is wrong, one line each, and exits 2 if anything is."""
 
@@ -84,6 +90,28 @@ def vote_problems(sheet: list[dict], votes: list[dict]) -> list[str]:
     return out
 
 
+def problem_label_problems(sheet: list[dict], labels: list[dict]) -> list[str]:
+    """What is wrong with one annotator's problem labels on their problem sheet."""
+    asked = {s["id"] for s in sheet}
+    out, seen = [], set()
+    for row in labels:
+        rid = row.get("id")
+        if rid not in asked:
+            out.append(f"{rid}: not on the sheet")
+            continue
+        if rid in seen:
+            out.append(f"{rid}: labelled twice")
+        seen.add(rid)
+        problem, what = row.get("problem"), row.get("what")
+        if not isinstance(problem, bool) or not isinstance(what, str):
+            out.append(f"{rid}: needs problem (true or false) and what (a string)")
+        elif bool(what.strip()) != problem:
+            out.append(f"{rid}: what quotes what went wrong if problem is true, else is empty")
+    if missing := sorted(asked - seen):
+        out.append(f"{len(missing)} answers not labelled, from {missing[0]}")
+    return out
+
+
 def majority(record: dict, a: dict, b: dict) -> tuple[dict, dict]:
     """The record with every voted label the majority of three, and its second-opinions row.
     A label turned true quotes the sentences both annotators quoted (either's if none in common);
@@ -118,6 +146,17 @@ def sheets(records: list[dict], n_sheets: int, seed: int) -> tuple[list[list[dic
     return out, key
 
 
+def problem_sheet(sheet: list[dict], records: dict[str, dict], key: dict) -> list[dict]:
+    """A sheet's answers as the problem annotator sees them: the question type and the answer as
+    one paragraph, under the same anonymous ids."""
+    out = []
+    for row in sheet:
+        r = records[key[row["id"]]]
+        answer = " ".join(s["text"] for s in r["sentences"])
+        out.append({"id": row["id"], "question_type": r["question_type"], "answer": answer})
+    return out
+
+
 def _read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
@@ -126,11 +165,15 @@ def _lines(rows: list[dict]) -> str:
     return "".join(json.dumps(r) + "\n" for r in rows)
 
 
-def _append(path: Path, rows: list[dict]) -> None:
+def _replace(path: Path, text: str) -> None:
     # the whole file replaced at once: a batch is in the split entirely or not at all
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(path.read_text(encoding="utf-8") + _lines(rows), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _append(path: Path, rows: list[dict]) -> None:
+    _replace(path, path.read_text(encoding="utf-8") + _lines(rows))
 
 
 def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
@@ -138,6 +181,7 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
     key = json.loads((sheet_dir / "key.json").read_text(encoding="utf-8"))
     problems: list[str] = []
     votes: dict[str, list[dict]] = {rid: [] for rid in records}
+    labelled: dict[str, list[dict]] = {rid: [] for rid in records}
     for sheet_path in sorted(sheet_dir.glob("sheet*.jsonl")):
         sheet = _read(sheet_path)
         for who in ("A", "B"):
@@ -147,6 +191,18 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
             for v in got:
                 if v.get("id") in key:
                     votes.setdefault(key[v["id"]], []).append(v)
+        k = sheet_path.stem[5:]
+        path = sheet_dir / f"problems{k}.jsonl"
+        got = _read(path) if path.exists() else []
+        problems += [
+            f"{path.name}: {p}"
+            for p in problem_label_problems(_read(sheet_dir / f"problem_sheet{k}.jsonl"), got)
+        ]
+        for row in got:
+            if row.get("id") in key:
+                rid = key[row["id"]]
+                label = {"id": rid, "problem": row.get("problem"), "what": row.get("what")}
+                labelled.setdefault(rid, []).append(label)
     splits = (data / "devset_train.jsonl", data / "devset_heldout.jsonl")
     known = {r["id"] for split in splits for r in _read(split)}
     for rid, r in records.items():
@@ -155,11 +211,18 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
             problems.append(f"{rid}: already in the development set")
         if len(votes.get(rid, [])) != 2:
             problems.append(f"{rid}: {len(votes.get(rid, []))} annotators' votes, needs 2")
+        if len(labelled.get(rid, [])) != 1:
+            problems.append(f"{rid}: {len(labelled.get(rid, []))} problem labels, needs 1")
     if problems:
         return problems
     merged = [majority(records[rid], *votes[rid]) for rid in records]
     _append(data / "devset_train.jsonl", [r for r, _ in merged])
     _append(data / "second_opinions.jsonl", [row for _, row in merged])
+    # one label per answer, in the splits' order (training, then held-out)
+    label_path = data / "problem_labels.jsonl"
+    by_id = {r["id"]: r for r in _read(label_path)} | {rid: labelled[rid][0] for rid in records}
+    order = [r["id"] for split in splits for r in _read(split)]
+    _replace(label_path, _lines([by_id[rid] for rid in order if rid in by_id]))
     changed = sum(r["signals"] != records[r["id"]]["signals"] for r, _ in merged)
     print(f"merged {len(merged)} answers into the training split; the majority changed {changed}")
     return []
@@ -180,6 +243,9 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
     v = sub.add_parser("votes")
     v.add_argument("sheet", type=Path)
     v.add_argument("votes", type=Path)
+    pr = sub.add_parser("problems")
+    pr.add_argument("sheet", type=Path)
+    pr.add_argument("labels", type=Path)
     m = sub.add_parser("merge")
     m.add_argument("files", type=Path, nargs="+")
     m.add_argument("--sheets", type=Path, required=True)
@@ -196,12 +262,17 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
                 problems.append(f"{len(rows)} answers, expected {args.count}")
         elif args.cmd == "votes":
             problems = vote_problems(_read(args.sheet), _read(args.votes))
+        elif args.cmd == "problems":
+            problems = problem_label_problems(_read(args.sheet), _read(args.labels))
         elif args.cmd == "sheets":
             records = [r for f in args.files for r in _read(f)]
             dealt, key = sheets(records, -(-len(records) // args.per_sheet), args.seed)
             args.out.mkdir(parents=True, exist_ok=True)
+            by_id = {r["id"]: r for r in records}
             for k, rows in enumerate(dealt, 1):
                 (args.out / f"sheet{k}.jsonl").write_text(_lines(rows), encoding="utf-8")
+                prose = problem_sheet(rows, by_id, key)
+                (args.out / f"problem_sheet{k}.jsonl").write_text(_lines(prose), encoding="utf-8")
             (args.out / "key.json").write_text(json.dumps(key), encoding="utf-8")
             problems = []
         else:
@@ -210,7 +281,7 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
         problems = [f"{type(e).__name__}: {e}"]
     for p in problems:
         print(p, file=sys.stderr)
-    if not problems and args.cmd in ("check", "votes"):
+    if not problems and args.cmd in ("check", "votes", "problems"):
         print("OK")
     return 2 if problems else 0
 
