@@ -25,7 +25,8 @@ SIGNAL_GOAL = 0.90
 
 # Measured on the held-out split (154 answers) with the weights and rules in this commit.
 _MISSED = {
-    "root_cause": 0.864,
+    "ownership": 0.896,
+    "root_cause": 0.883,
 }
 
 
@@ -364,6 +365,47 @@ def test_signals_survive_missing_punctuation() -> None:
     assert not got["blame"].present
 
 
+@pytest.mark.parametrize(
+    ("sentence", "outright"),
+    [
+        ("Instead of blaming the other team, I took accountability for the oversight.", True),
+        ("Honestly, that one was on me.", True),
+        ("I was accountable for the launch.", True),
+        ("I made the call to ship without the load test.", False),
+        ("I should have asked the clinic staff first.", False),
+    ],
+)
+def test_responsibility_said_outright_is_told_apart(sentence: str, outright: bool) -> None:
+    assert _one("ownership", sentence)
+    assert _one("owned_outright", sentence) == outright
+
+
+_OUTRIGHT_AFTER_A_DENIAL = (
+    "As the tech lead I was responsible for migrating our ledger to a new platform. "
+    "A partner team's status reports were green every week, but they were months behind. "
+    "Instead of blaming the other team, I took accountability for the lack of technical "
+    "oversight. I escalated the risk to our VP and we moved the launch by six weeks."
+)
+
+
+def test_responsibility_said_outright_is_ownership_whatever_the_score() -> None:
+    """The sentence that says it also names the blame it declines, whose words pull its score
+    down; said outright, it is ownership all the same."""
+    a = analyze(Transcript.from_text(_OUTRIGHT_AFTER_A_DENIAL))
+    assert a.signals["ownership"].present
+    assert "took accountability" in a.signals["ownership"].evidence[0].text
+    assert not a.signals["blame"].present
+
+
+def test_blame_still_cancels_responsibility_said_outright() -> None:
+    text = (
+        "The vendor kept missing every deadline, it was completely their fault. "
+        "I took responsibility for telling the client, and we lost the account anyway."
+    )
+    got = analyze(Transcript.from_text(text)).signals
+    assert got["blame"].present and not got["ownership"].present
+
+
 def test_owning_the_call_is_found_when_it_stands_alone() -> None:
     text = (
         "My job was to move every customer before the old contract ended. "
@@ -372,13 +414,10 @@ def test_owning_the_call_is_found_when_it_stands_alone() -> None:
     assert analyze(Transcript.from_text(text)).signals["ownership"].present
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the splitter joins 'my job was to ...' and 'i made the call ...' into one sentence, "
-    "and since the 987-answer refit the ownership rule no longer decides alone: the job "
-    "statement's words pull the sentence's score under the threshold",
-)
 def test_owning_the_call_survives_missing_punctuation() -> None:
+    # The splitter joins "my job was to ..." and "i made the call ..." into one sentence, whose
+    # score the job statement's words pulled under the threshold from the 987-answer refit to
+    # the 1,227-answer one (a strict xfail until then).
     assert analyze(Transcript.from_text(_UNPUNCTUATED)).signals["ownership"].present
 
 

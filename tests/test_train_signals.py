@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from voicecoach.devtools.coaching_data import SIGNALS as ALL_SIGNALS
 from voicecoach.devtools.coaching_data import Answer
-from voicecoach.devtools.train_signals import SIGNALS, best_thresholds, found
+from voicecoach.devtools.train_signals import (
+    SIGNALS,
+    Example,
+    answer_scores,
+    best_thresholds,
+    found,
+)
 
 
 def _answer(i: int, root_cause: bool) -> Answer:
@@ -36,3 +42,20 @@ def test_the_problem_cut_is_chosen_with_the_root_cause_threshold() -> None:
     assert 1 / (1 + 2.718**1.0) < thr["problem"] < 1 / (1 + 2.718**-1.0)  # between -1 and 1
     got = found(scores, "root_cause", thr, ["root_cause"])
     assert [g[1] for g in got] == [gold for _, gold in rows]
+
+
+def test_a_rule_that_decides_a_signal_counts_in_training_as_at_run_time() -> None:
+    """Ownership said outright is found whatever the score (signals.DECIDED_BY); the threshold
+    search must see it the same way, so an answer where it fires scores as found."""
+    gold = dict.fromkeys(ALL_SIGNALS, False)
+    rows = [
+        Example("t-1", punct, ["bias", "w:accountability"], frozenset(fired), gold)
+        for punct in (True, False)
+        for fired in ((), ("ownership", "owned_outright"))
+    ]
+    quiet = [Example("t-2", punct, ["bias"], frozenset(), gold) for punct in (True, False)]
+    weights = {s: {"bias": -4.0} for s in SIGNALS}
+    said, unsaid = answer_scores([rows, quiet], weights, {})
+    assert [v[2] for v in said["ownership"]] == [True, True]
+    assert [v[2] for v in unsaid["ownership"]] == [False, False]
+    assert [v[2] for v in said["stakeholder_communication"]] == [False, False]

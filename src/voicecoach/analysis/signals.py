@@ -57,6 +57,28 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 # Ownership: the speaker says, in the first person, that a mistake, a call or the outcome was theirs.
+# Responsibility said outright ("I took accountability for...", "that was my mistake", "it was
+# on me"): on the training answers 96% of those where it fires are labelled ownership, and the
+# rest are found by the score anyway, while the score alone can fall short of the threshold where
+# the same sentence also names what was not done ("instead of blaming the other team, I took
+# accountability"). So it decides ownership on its own (DECIDED_BY), and is no score feature.
+OWNED_OUTRIGHT = _rx(
+    r"\bmy (own )?(mistake|fault|error|blind spot|failure|oversight)\b",
+    r"\b(it|that|this|which) (one )?(was|is) (all |entirely |completely |squarely )?my (fault|"
+    r"mistake|miss|error|failure|oversight|responsibility)\b",
+    r"\b(was|is|were|\w+'s) (all |entirely |squarely |mostly |partly |largely )?on me\b",
+    r"\bthe buck stop(ped|s) with me\b",
+    r"\bi('m| am| was) the one to blame\b",
+    r"\bi('ll| will) own (that|it|this|up)\b",
+    r"\bi (take|took|accept|accepted|owned|taking) (full |complete |total |personal )?"
+    r"(responsibility|accountability|the blame)\b",
+    r"\btook (full |complete |personal )?(accountability|responsibility) for\b",
+    r"\bi (was|am|'m) (accountable|to blame|at fault)\b",
+    r"\bi (hold|held) myself (accountable|responsible)\b",
+    r"\bi (messed|screwed|blew) (it |this |that )?up\b",
+    r"\bi dropped the ball\b",
+)
+
 OWNERSHIP = _rx(
     # owning a mistake
     r"\bmy (own )?(mistake|fault|responsibility|error|miss|bad|blind spot|failure|part in|watch)\b",
@@ -542,6 +564,7 @@ def rule_evidence(
     found["blame"] = _evidence(sentences, BLAME, skip=_BLAME_NEGATED)
     found["blame_hint"] = _evidence(sentences, BLAME_HINT, skip=_BLAME_NEGATED)
     found["ownership"] = _evidence(sentences, OWNERSHIP, spill=True)
+    found["owned_outright"] = _evidence(sentences, OWNED_OUTRIGHT)
     job = _evidence(sentences, OWNING_THE_JOB, spill=True) + _evidence(
         sentences, OWNERSHIP_WEAK, skip=HEDGES
     )
@@ -579,6 +602,9 @@ def rule_evidence(
 # A signal that another one implies: found in that one's evidence sentences ("it fell apart
 # because the board never listens" names a cause, and is blame too).
 IMPLIED_BY = {"root_cause": "blame"}
+# A rule that decides a signal on its own, whatever the score, and feeds no score (see
+# OWNED_OUTRIGHT): a signal that rules the first out still does.
+DECIDED_BY = {"ownership": "owned_outright"}
 # A signal another one rules out for the whole answer: one that puts the failure on others shows
 # no ownership, whatever else it says.
 CANCELLED_BY = {"ownership": "blame"}
@@ -603,7 +629,9 @@ def learned_features(
     and where each rule fires, as positions into `sentences`."""
     pos = {s.index: i for i, s in enumerate(sentences)}
     hits = {name: {pos[e.sentence] for e in ev} for name, ev in rules.items()}
-    return signal_model.sentence_features(sentences, labels, hits), hits
+    deciders = set(DECIDED_BY.values())
+    scored = {name: at for name, at in hits.items() if name not in deciders}
+    return signal_model.sentence_features(sentences, labels, scored), hits
 
 
 def _learned(
@@ -611,8 +639,8 @@ def _learned(
 ) -> dict[str, list[Evidence]]:
     """Per learned signal, its evidence sentences, best first: those whose score clears its
     threshold, those where its rule fires when that suffices (for NEEDS_PROBLEM signals only if
-    the problem score clears its own), and those of a signal that implies it; never one that
-    `may_be_evidence` rules out."""
+    the problem score clears its own), those of a signal that implies it, and those where a rule
+    that decides it fires (DECIDED_BY); never one that `may_be_evidence` rules out."""
     feats, hits = learned_features(sentences, labels, rules)
     fired = [{name for name, at in hits.items() if i in at} for i in range(len(sentences))]
     probs, chosen = {}, {}
@@ -631,6 +659,8 @@ def _learned(
             chosen[name] = set()
     for name, implied_by in IMPLIED_BY.items():
         chosen[name] |= chosen[implied_by]
+    for name, rule in DECIDED_BY.items():
+        chosen[name] |= hits.get(rule, set())
     out = {}
     for name, at in chosen.items():
         ok = [i for i in at if may_be_evidence(name, fired[i])]
