@@ -24,6 +24,7 @@ import json
 import os
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from voicecoach.analysis.types import LABELS
@@ -72,43 +73,52 @@ def _evidence_problems(
 def vote_problems(sheet: list[dict], votes: list[dict]) -> list[str]:
     """What is wrong with one annotator's votes on their sheet."""
     asked = {s["id"]: len(s["sentences"]) for s in sheet}
-    out, seen = [], set()
-    for v in votes:
-        vid = v.get("id")
-        if vid not in asked:
-            out.append(f"{vid}: not on the sheet")
-            continue
-        if vid in seen:
-            out.append(f"{vid}: voted twice")
-        seen.add(vid)
+
+    def check(vid: str, v: dict) -> list[str]:
         got = {s: v.get(s) for s in VOTED}
+        out = []
         if not all(isinstance(x, bool) for x in got.values()):
             out.append(f"{vid}: {', '.join(VOTED)} must each be true or false")
-        out += _evidence_problems(vid, got, v.get("evidence", {}), asked[vid])
-    if missing := sorted(set(asked) - seen):
-        out.append(f"{len(missing)} answers not voted on, from {missing[0]}")
-    return out
+        return out + _evidence_problems(vid, got, v.get("evidence", {}), asked[vid])
+
+    return _sheet_problems(set(asked), votes, check, "voted", "voted on")
 
 
 def problem_label_problems(sheet: list[dict], labels: list[dict]) -> list[str]:
     """What is wrong with one annotator's problem labels on their problem sheet."""
-    asked = {s["id"] for s in sheet}
+
+    def check(rid: str, row: dict) -> list[str]:
+        problem, what = row.get("problem"), row.get("what")
+        if not isinstance(problem, bool) or not isinstance(what, str):
+            return [f"{rid}: needs problem (true or false) and what (a string)"]
+        if bool(what.strip()) != problem:
+            return [f"{rid}: what quotes what went wrong if problem is true, else is empty"]
+        return []
+
+    return _sheet_problems({s["id"] for s in sheet}, labels, check, "labelled", "labelled")
+
+
+def _sheet_problems(
+    asked: set[str],
+    rows: list[dict],
+    check: Callable[[str, dict], list[str]],
+    done: str,
+    done_on: str,
+) -> list[str]:
+    """One annotator's rows against their sheet: each answer on it once, none off it, and what
+    `check` finds wrong in each row."""
     out, seen = [], set()
-    for row in labels:
+    for row in rows:
         rid = row.get("id")
         if rid not in asked:
             out.append(f"{rid}: not on the sheet")
             continue
         if rid in seen:
-            out.append(f"{rid}: labelled twice")
+            out.append(f"{rid}: {done} twice")
         seen.add(rid)
-        problem, what = row.get("problem"), row.get("what")
-        if not isinstance(problem, bool) or not isinstance(what, str):
-            out.append(f"{rid}: needs problem (true or false) and what (a string)")
-        elif bool(what.strip()) != problem:
-            out.append(f"{rid}: what quotes what went wrong if problem is true, else is empty")
+        out += check(rid, row)
     if missing := sorted(asked - seen):
-        out.append(f"{len(missing)} answers not labelled, from {missing[0]}")
+        out.append(f"{len(missing)} answers not {done_on}, from {missing[0]}")
     return out
 
 
