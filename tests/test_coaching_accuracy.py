@@ -15,9 +15,15 @@ from typing import Any
 import pytest
 
 from voicecoach.analysis import Transcript, analyze, signal_model
-from voicecoach.analysis.signals import SIGNAL_NAMES, learned_features, rule_evidence
-from voicecoach.analysis.text import split_sentences
-from voicecoach.devtools.coaching_data import whisper_style
+from voicecoach.analysis.signals import (
+    OWNED_OUTRIGHT,
+    OWNERSHIP,
+    SIGNAL_NAMES,
+    learned_features,
+    rule_evidence,
+)
+from voicecoach.analysis.text import norm, split_sentences
+from voicecoach.devtools.coaching_data import load, whisper_style
 from voicecoach.devtools.eval_coaching import evaluate
 
 STAR_GOAL = 0.85
@@ -378,6 +384,20 @@ def test_signals_survive_missing_punctuation() -> None:
 def test_responsibility_said_outright_is_told_apart(sentence: str, outright: bool) -> None:
     assert _one("ownership", sentence)
     assert _one("owned_outright", sentence) == outright
+
+
+def test_responsibility_said_outright_is_part_of_the_ownership_rule() -> None:
+    """OWNED_OUTRIGHT is a subset of OWNERSHIP's phrases, kept apart only so that it can decide
+    alone: on every training sentence where it fires, the ownership rule fires too (so its
+    sentences keep the `r:ownership` feature the scores were fitted with)."""
+    said = [
+        t
+        for a in load("train")
+        for t, _ in a.sentences
+        if OWNED_OUTRIGHT.search(" ".join(norm(w) for w in t.split()))
+    ]
+    assert len(said) > 200
+    assert [t for t in said if not OWNERSHIP.search(" ".join(norm(w) for w in t.split()))] == []
 
 
 _OUTRIGHT_AFTER_A_DENIAL = (

@@ -605,6 +605,7 @@ IMPLIED_BY = {"root_cause": "blame"}
 # A rule that decides a signal on its own, whatever the score, and feeds no score (see
 # OWNED_OUTRIGHT): a signal that rules the first out still does.
 DECIDED_BY = {"ownership": "owned_outright"}
+_DECIDERS = frozenset(DECIDED_BY.values())
 # A signal another one rules out for the whole answer: one that puts the failure on others shows
 # no ownership, whatever else it says.
 CANCELLED_BY = {"ownership": "blame"}
@@ -629,8 +630,7 @@ def learned_features(
     and where each rule fires, as positions into `sentences`."""
     pos = {s.index: i for i, s in enumerate(sentences)}
     hits = {name: {pos[e.sentence] for e in ev} for name, ev in rules.items()}
-    deciders = set(DECIDED_BY.values())
-    scored = {name: at for name, at in hits.items() if name not in deciders}
+    scored = {name: at for name, at in hits.items() if name not in _DECIDERS}
     return signal_model.sentence_features(sentences, labels, scored), hits
 
 

@@ -79,7 +79,8 @@ RULE_ALWAYS = ("blame", "growth")
 
 
 # Per answer and signal, for each variant (as written, unpunctuated): the best sentence's score,
-# whether the signal's rule fires, whether a signal that implies it is found, and the answer's
+# whether the signal's rule fires, whether a signal that implies it is found or a rule that
+# decides it fires (both decide it whatever the score and the problem score), and the answer's
 # problem score (a logit, which the score and rule of a NEEDS_PROBLEM signal also need to clear;
 # an implying signal does not).
 Scores = list[dict[str, list[tuple[float, bool, bool, float]]]]
