@@ -54,6 +54,21 @@ def test_every_label_is_the_majority_of_three() -> None:
     assert disagree == []
 
 
+def test_every_problem_label_with_second_opinions_is_their_majority() -> None:
+    """The first annotator's label, a second blind one's, and a third's where those two differ
+    (GUIDELINES.md, "Problem labels, second opinions")."""
+    labels = {r["id"]: r["problem"] for r in _rows("problem_labels.jsonl")}
+    opinions = _rows("problem_second_opinions.jsonl")
+    assert opinions, "no second opinions on the problem labels"
+    wrong = []
+    for row in opinions:
+        votes = row["problem"]
+        majority = sum(votes) * 2 > len(votes)
+        if (len(votes) == 3) != (votes[0] != votes[1]) or labels[row["id"]] != majority:
+            wrong.append(row["id"])
+    assert wrong == []
+
+
 def _answer(rid: str, root_cause: bool) -> dict:
     signals = dict.fromkeys(cb.SIGNALS, False) | {"root_cause": root_cause}
     return {
