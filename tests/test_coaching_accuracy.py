@@ -17,13 +17,12 @@ import pytest
 from voicecoach.analysis import Transcript, analyze, signal_model
 from voicecoach.analysis.signals import (
     OWNED_OUTRIGHT,
-    OWNERSHIP,
     SIGNAL_NAMES,
     learned_features,
     rule_evidence,
 )
-from voicecoach.analysis.text import norm, split_sentences
-from voicecoach.devtools.coaching_data import load, whisper_style
+from voicecoach.analysis.text import split_sentences
+from voicecoach.devtools.coaching_data import load, whisper_style, words_of
 from voicecoach.devtools.eval_coaching import evaluate
 
 STAR_GOAL = 0.85
@@ -31,7 +30,6 @@ SIGNAL_GOAL = 0.90
 
 # Measured on the held-out split (154 answers) with the weights and rules in this commit.
 _MISSED = {
-    "ownership": 0.896,
     "root_cause": 0.883,
 }
 
@@ -269,6 +267,10 @@ def test_a_lesson_alone_is_not_growth(sentence: str) -> None:
         "The real reason it went wrong is she cared more about the deck than the data.",
         "What actually bit us was the job ran longer than its schedule interval.",
         "And what came out was that the signed contracts just sat in a shared inbox.",
+        "It happened because I built the forecast off the November and December numbers.",
+        "And the real reason we kept clashing was that we'd never agreed what the rubric meant.",
+        "The main reason for that, honestly, was the integrator kept rotating their people.",
+        "Where it went wrong was before that, when I gave the client the March date.",
     ],
 )
 def test_root_cause_says_why(sentence: str) -> None:
@@ -288,6 +290,7 @@ def test_root_cause_says_why(sentence: str) -> None:
         "I felt like we should ramp it slowly because we hadn't seen it under real traffic.",
         "So yeah, I think it turned out kind of okay in the end.",
         "Nobody showed up for the Saturday shift.",
+        "The main reason we went with Postgres was that the team already knew it.",
     ],
 )
 def test_reasons_for_a_choice_are_not_a_root_cause(sentence: str) -> None:
@@ -377,27 +380,35 @@ def test_signals_survive_missing_punctuation() -> None:
         ("Instead of blaming the other team, I took accountability for the oversight.", True),
         ("Honestly, that one was on me.", True),
         ("I was accountable for the launch.", True),
+        ("The first two weeks I shipped nothing, and that was really on me.", True),
+        ("That was down to me, the training had covered it and I hadn't trusted it.", True),
+        ("I waited a month too long, and that was a mistake on my part.", True),
+        ("I'd written that migration myself, so, yeah, that was my mess.", True),
+        ("I had to pick which one got my team, and the call was mine to make.", True),
+        ("It was my job to get us to a number the board could rely on.", False),
         ("I made the call to ship without the load test.", False),
         ("I should have asked the clinic staff first.", False),
     ],
 )
 def test_responsibility_said_outright_is_told_apart(sentence: str, outright: bool) -> None:
-    assert _one("ownership", sentence)
     assert _one("owned_outright", sentence) == outright
+    if not outright:  # owning a call or a job: ownership the score weighs, not outright
+        assert _one("ownership", sentence)
 
 
-def test_responsibility_said_outright_is_part_of_the_ownership_rule() -> None:
-    """OWNED_OUTRIGHT is a subset of OWNERSHIP's phrases, kept apart only so that it can decide
-    alone: on every training sentence where it fires, the ownership rule fires too (so its
-    sentences keep the `r:ownership` feature the scores were fitted with)."""
-    said = [
-        t
-        for a in load("train")
-        for t, _ in a.sentences
-        if OWNED_OUTRIGHT.search(" ".join(norm(w) for w in t.split()))
-    ]
-    assert len(said) > 200
-    assert [t for t in said if not OWNERSHIP.search(" ".join(norm(w) for w in t.split()))] == []
+def test_responsibility_said_outright_is_nearly_always_ownership() -> None:
+    """OWNED_OUTRIGHT decides ownership alone, whatever the score, so it must be precise: of the
+    training answers where it fires (unpunctuated, as Whisper might write them), at least 95%
+    are labelled ownership (96.2% of 319 when its last phrases were added)."""
+    answers = load("train")
+
+    def says_it(a: Any) -> bool:
+        sentences = split_sentences(words_of(a.text(False)))
+        return any(OWNED_OUTRIGHT.search(s.normalized) for s in sentences)
+
+    said = [a for a in answers if says_it(a)]
+    assert len(said) > 0.2 * len(answers)
+    assert sum(a.signals["ownership"] for a in said) >= 0.95 * len(said)
 
 
 _OUTRIGHT_AFTER_A_DENIAL = (

@@ -58,15 +58,23 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 # Ownership: the speaker says, in the first person, that a mistake, a call or the outcome was theirs.
 # Responsibility said outright ("I took accountability for...", "that was my mistake", "it was
-# on me"): on the training answers 96% of those where it fires are labelled ownership, and the
-# rest are found by the score anyway, while the score alone can fall short of the threshold where
-# the same sentence also names what was not done ("instead of blaming the other team, I took
-# accountability"). So it decides ownership on its own (DECIDED_BY), and is no score feature.
+# on me"): on the training answers 96% of those where it fires are labelled ownership, while the
+# score alone can fall short of the threshold where the same sentence also names what was not
+# done ("instead of blaming the other team, I took accountability"). So it decides ownership on
+# its own (DECIDED_BY), and is no score feature. Its later phrases ("that was really on me",
+# "down to me", "a mistake on my part", "the call was mine") are not in OWNERSHIP either: added
+# to the score's rule too, they lowered that feature's weight and lost as many answers by writer
+# batch as they won (GUIDELINES.md, "Fourteenth session").
 OWNED_OUTRIGHT = _rx(
-    r"\bmy (own )?(mistake|fault|error|blind spot|failure|oversight)\b",
+    r"\bmy (own )?(mistake|fault|error|blind spot|failure|oversight|mess|misread|misjudge?ment|"
+    r"bad call|blunder)\b",
+    r"\b(mistake|error|failure|oversight|misjudge?ment) on my part\b",
+    r"\b(it|that|this|which|(the|that|this) \w+) (was|is) (all |entirely |completely |partly |"
+    r"mostly |really )?mine\b",
     r"\b(it|that|this|which) (one )?(was|is) (all |entirely |completely |squarely )?my (fault|"
     r"mistake|miss|error|failure|oversight|responsibility)\b",
-    r"\b(was|is|were|\w+'s) (all |entirely |squarely |mostly |partly |largely )?on me\b",
+    r"\b(was|is|were|\w+'s) (all |entirely |squarely |mostly |partly |largely |really |honestly |"
+    r"totally |completely )?(on|down to) me\b",
     r"\bthe buck stop(ped|s) with me\b",
     r"\bi('m| am| was) the one to blame\b",
     r"\bi('ll| will) own (that|it|this|up)\b",
@@ -315,6 +323,11 @@ ROOT_CAUSE = _rx(
     r"\bthe (real|underlying|actual|root|core|deeper) (problem|issue) (was|is)\b",
     r"\bthe (root|source|heart|crux|cause) of (it|the|this|that|our|my)\b",
     r"\bthe reason (why|that|for)\b",
+    # not the reason for a choice ("the main reason we went with Postgres was...")
+    r"\bthe (real|underlying|actual|main|big|whole|core) reason (for (it|that|this|the \w+) |"
+    r"(we|they|it|he|she|things|the \w+) (?!(went|chose|picked|decided|opted|switched|moved|hired|"
+    r"used|wanted|liked|preferred|recommended|pushed)\b)(\w+ ){0,3})?(honestly |really |basically |"
+    r"actually )?(was|is)\b",
     r"\bthe (real |underlying |actual |main )?reason (it|this|that|things|we|i|they) (all )?(went "
     r"wrong|failed|happened|broke|slipped|didn't work|fell apart|fell over)\b",
     r"\b(was |were )?caused by\b",
@@ -351,6 +364,9 @@ ROOT_CAUSE = _rx(
     r"investigated|pulled the logs|checked the logs|went through (it|the \w+))\b",
     r"\b(it|this|that|all|the whole thing|the \w+) (\w+ )?started (because|when|with)\b",
     r"\b(it|this|that) was because\b",
+    r"\b(it|this|that|all (of )?(it|this|that)|the whole thing) (all )?(happened|went wrong|failed|"
+    r"broke|slipped|fell apart) because\b",
+    r"\bwhere (we|i|it|things|they|he|she) (\w+ )?went wrong\b",
     r"\bwhich (is|was) why\b",
     r"\bit was revealed\b",
     r"\b(we|i) (discovered|realized|realised|noticed|saw) (that|it was)\b",
