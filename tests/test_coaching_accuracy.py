@@ -22,7 +22,7 @@ from voicecoach.analysis.signals import (
     rule_evidence,
 )
 from voicecoach.analysis.text import split_sentences
-from voicecoach.devtools.coaching_data import load, whisper_style, words_of
+from voicecoach.devtools.coaching_data import Answer, load, whisper_style, words_of
 from voicecoach.devtools.eval_coaching import evaluate
 
 STAR_GOAL = 0.85
@@ -402,7 +402,7 @@ def test_responsibility_said_outright_is_nearly_always_ownership() -> None:
     are labelled ownership (96.2% of 319 when its last phrases were added)."""
     answers = load("train")
 
-    def says_it(a: Any) -> bool:
+    def says_it(a: Answer) -> bool:
         sentences = split_sentences(words_of(a.text(False)))
         return any(OWNED_OUTRIGHT.search(s.normalized) for s in sentences)
 
