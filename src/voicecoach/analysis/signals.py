@@ -57,16 +57,26 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 # Ownership: the speaker says, in the first person, that a mistake, a call or the outcome was theirs.
+# Phrases that both the score's rule (OWNERSHIP) and the deciding one (OWNED_OUTRIGHT) hold.
+_OWNED_IN_SO_MANY_WORDS = (
+    r"\bthe buck stop(ped|s) with me\b",
+    r"\bi('ll| will) own (that|it|this|up)\b",
+    r"\bi (was|am|'m) (accountable|to blame|at fault)\b",
+    r"\bi (hold|held) myself (accountable|responsible)\b",
+    r"\bi (messed|screwed|blew) (it |this |that )?up\b",
+    r"\bi dropped the ball\b",
+)
 # Responsibility said outright ("I took accountability for...", "that was my mistake", "it was
 # on me"): on the training answers 96% of those where it fires are labelled ownership, while the
 # score alone can fall short of the threshold where the same sentence also names what was not
 # done ("instead of blaming the other team, I took accountability"). So it decides ownership on
-# its own (DECIDED_BY), and is no score feature. Its later phrases ("that was really on me",
-# "down to me", "a mistake on my part", "the call was mine") are not in OWNERSHIP either: added
-# to the score's rule too, they lowered that feature's weight, and by writer batch ownership won
-# 12 answers but lost 9 the score had found; kept out, 13 and 1 (GUIDELINES.md, "Fourteenth
-# session").
+# its own (DECIDED_BY), and is no score feature. Most of its phrases are also in OWNERSHIP, some
+# word for word; the later ones ("that was really on me", "down to me", "a mistake on my part",
+# "the call was mine") are not: added to the score's rule too, they lowered that feature's
+# weight, and by writer batch ownership won 12 answers but lost 9 the score had found; kept out,
+# 13 and 1 (GUIDELINES.md, "Fourteenth session").
 OWNED_OUTRIGHT = _rx(
+    *_OWNED_IN_SO_MANY_WORDS,
     r"\bmy (own )?(mistake|fault|error|blind spot|failure|oversight|mess|misread|misjudge?ment|"
     r"bad call|blunder)\b",
     r"\b(mistake|error|failure|oversight|misjudge?ment) on my part\b",
@@ -76,20 +86,15 @@ OWNED_OUTRIGHT = _rx(
     r"mistake|miss|error|failure|oversight|responsibility)\b",
     r"\b(was|is|were|\w+'s) (all |entirely |squarely |mostly |partly |largely |really |honestly |"
     r"totally |completely )?(on|down to) me\b",
-    r"\bthe buck stop(ped|s) with me\b",
     r"\bi('m| am| was) the one to blame\b",
-    r"\bi('ll| will) own (that|it|this|up)\b",
     r"\bi (take|took|accept|accepted|owned|taking) (full |complete |total |personal )?"
     r"(responsibility|accountability|the blame)\b",
     r"\btook (full |complete |personal )?(accountability|responsibility) for\b",
-    r"\bi (was|am|'m) (accountable|to blame|at fault)\b",
-    r"\bi (hold|held) myself (accountable|responsible)\b",
-    r"\bi (messed|screwed|blew) (it |this |that )?up\b",
-    r"\bi dropped the ball\b",
 )
 
 OWNERSHIP = _rx(
     # owning a mistake
+    *_OWNED_IN_SO_MANY_WORDS,
     r"\bmy (own )?(mistake|fault|responsibility|error|miss|bad|blind spot|failure|part in|watch)\b",
     r"\b(it|that|this|which|the \w+) (one )?(was|is) (all |entirely |completely |squarely )?my (call|fault|"
     r"mistake|decision|idea|code|change|bug|plan|doing|miss|error|flow|project|job|drop|mapping|"
@@ -102,23 +107,17 @@ OWNERSHIP = _rx(
     r"on me\b",
     r"\b(on|under) my watch\b",
     r"\b(nobody|no one|noone) else's\b",
-    r"\bthe buck stop(ped|s) with me\b",
     r"\bi('m| am| was) the (reason|cause|bottleneck|one to blame|one who (broke|caused|missed|"
     r"approved|hit send|signed off))\b",
     r"\bturned out (that )?(i|i'd|i had)\b",
     r"\bi (really |probably |definitely |honestly )?(should|could) (have|'ve)\b",
     r"\bi (really |probably |definitely |honestly )?should've\b",
-    r"\bi('ll| will) own (that|it|this|up)\b",
     r"\bi (handled|managed|ran|played) (it|that|this|the \w+) (badly|poorly|wrong)\b",
     r"\bi (take|took|accept|accepted|owned|own|taking) (full |complete |the |total |personal )?"
     r"(responsibility|ownership|accountability|it|that|the (mistake|failure|miss|blame))\b",
     r"\b(took|take|taking|had|have) (full |complete |personal )?(accountability|ownership|"
     r"responsibility) (for|of)\b",
     r"\btook accountability\b",
-    r"\bi (was|am|'m) (accountable|to blame|at fault)\b",
-    r"\bi (hold|held) myself (accountable|responsible)\b",
-    r"\bi (messed|screwed|blew) (it |this |that )?up\b",
-    r"\bi dropped the ball\b",
     r"\bi failed to\b",
     r"\bi (was|got it) wrong\b",
     r"\bi('d| had)? (missed|underestimated|overlooked|ignored|misjudged|misread|assumed|relied on|"
