@@ -104,7 +104,8 @@ def batch(tmp_path: Path) -> tuple[Path, Path, Path]:
     data = tmp_path / "data"
     data.mkdir()
     splits = ("devset_train.jsonl", "devset_heldout.jsonl")
-    for name in (*splits, "second_opinions.jsonl", "problem_labels.jsonl"):
+    copied = ("second_opinions.jsonl", "problem_labels.jsonl", "problem_second_opinions.jsonl")
+    for name in (*splits, *copied):
         shutil.copy(DATA / name, data / name)
     answers = tmp_path / "zz.jsonl"
     answers.write_text("".join(json.dumps(_answer(f"zz-10{i}", i == 1)) + "\n" for i in (1, 2)))
@@ -120,9 +121,10 @@ def batch(tmp_path: Path) -> tuple[Path, Path, Path]:
         " ".join(f"Sentence {i}." for i in range(6))
     ]
     labels = [{"id": p["id"], "problem": True, "what": "it failed"} for p in prose]
-    (sheets / "problems1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in labels))
-    checked = [str(sheets / "problem_sheet1.jsonl"), str(sheets / "problems1.jsonl")]
-    assert cb.main(["problems", *checked]) == 0
+    for who in "AB":
+        (sheets / f"problems1{who}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in labels))
+        checked = [str(sheets / "problem_sheet1.jsonl"), str(sheets / f"problems1{who}.jsonl")]
+        assert cb.main(["problems", *checked]) == 0
     return answers, sheets, data
 
 
@@ -139,6 +141,8 @@ def test_a_batch_joins_whole(batch: tuple[Path, Path, Path]) -> None:
     held = [r["id"] for r in _read(data / "devset_heldout.jsonl")]
     assert [r["id"] for r in labels] == [r["id"] for r in train] + held
     assert labels[len(train) - 1] == {"id": "zz-102", "problem": True, "what": "it failed"}
+    opinions = _read(data / "problem_second_opinions.jsonl")
+    assert opinions[-2:] == [{"id": f"zz-10{i}", "problem": [True, True]} for i in (1, 2)]
 
 
 def test_a_batch_with_a_missing_vote_writes_nothing(
@@ -157,11 +161,40 @@ def test_a_batch_without_its_problem_labels_writes_nothing(
     batch: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     answers, sheets, data = batch
-    labels = (sheets / "problems1.jsonl").read_text().splitlines()
+    labels = (sheets / "problems1B.jsonl").read_text().splitlines()
     wrong = json.loads(labels[0]) | {"what": ""}  # a problem that quotes nothing
-    (sheets / "problems1.jsonl").write_text(json.dumps(wrong) + "\n")
+    (sheets / "problems1B.jsonl").write_text(json.dumps(wrong) + "\n")
     before = {p.name: p.read_bytes() for p in data.iterdir()}
     assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 2
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
     err = capsys.readouterr().err
     assert "what quotes what went wrong" in err and "1 answers not labelled" in err
+
+
+def test_a_split_problem_label_waits_for_a_third_annotator(
+    batch: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two blind problem labels per answer, and a third where they differ (GUIDELINES.md,
+    "Problem labels, second opinions"): the majority is the label, all three are kept."""
+    answers, sheets, data = batch
+    key = json.loads((sheets / "key.json").read_text())
+    anon = next(a for a, rid in key.items() if rid == "zz-102")
+    rows = [r | {"problem": False, "what": ""} if r["id"] == anon else r
+            for r in _read(sheets / "problems1B.jsonl")]
+    (sheets / "problems1B.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 2
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert "not the 1 answers A and B split on; run ties" in capsys.readouterr().err
+
+    assert cb.main(["ties", "--sheets", str(sheets)], data=data) == 0
+    assert [r["id"] for r in _read(sheets / "problem_ties1.jsonl")] == [anon]
+    third = {"id": anon, "problem": False, "what": ""}
+    (sheets / "problems1C.jsonl").write_text(json.dumps(third) + "\n")
+    assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 0
+    labels = {r["id"]: r for r in _read(data / "problem_labels.jsonl")}
+    assert labels["zz-101"]["problem"] and labels["zz-102"] == {
+        "id": "zz-102", "problem": False, "what": ""
+    }
+    opinions = _read(data / "problem_second_opinions.jsonl")
+    assert opinions[-1] == {"id": "zz-102", "problem": [True, False, False]}

@@ -6,14 +6,20 @@
                                       beside each, a problem sheet of the same answers as prose
     votes SHEET VOTES                 an annotator's votes against their sheet
     problems SHEET LABELS             an annotator's problem labels against their problem sheet
+    ties --sheets DIR                 per problem sheet, the answers its two annotators split on,
+                                      as a sheet for a third
     merge FILE... --sheets DIR        every label the majority of three (the writer and the two
                                       annotators), appended to the training split with the votes
-                                      in second_opinions.jsonl, and the problem labels to
-                                      problem_labels.jsonl; nothing is written unless the whole
-                                      batch checks
+                                      in second_opinions.jsonl, and each problem label the
+                                      majority of its annotators, to problem_labels.jsonl with
+                                      their labels in problem_second_opinions.jsonl; nothing is
+                                      written unless the whole batch checks
 
 The sheets directory ends up holding, per sheet k: sheetk.jsonl with votesk{A,B}.jsonl, and
-problem_sheetk.jsonl with problemsk.jsonl (briefs/annotator.md and briefs/problem.md).
+problem_sheetk.jsonl with problemsk{A,B}.jsonl (briefs/annotator.md and briefs/problem.md),
+then problem_tiesk.jsonl with problemskC.jsonl where A and B differ. Two blind problem labels
+per answer and a third on a split, as every answer already in the set has
+(GUIDELINES.md, "Problem labels, second opinions").
 
 Every command prints what is wrong, one line each, and exits 2 if anything is."""
 
@@ -186,12 +192,73 @@ def _append(path: Path, rows: list[dict]) -> None:
     _replace(path, path.read_text(encoding="utf-8") + _lines(rows))
 
 
+def _problem_labels(
+    sheet_dir: Path, k: str, who: str, sheet_name: str = "problem_sheet"
+) -> tuple[dict[str, dict], list[str]]:
+    """One annotator's problem labels on sheet `k`, by anonymous id, and what is wrong with
+    them."""
+    path = sheet_dir / f"problems{k}{who}.jsonl"
+    got = _read(path) if path.exists() else []
+    wrong = problem_label_problems(_read(sheet_dir / f"{sheet_name}{k}.jsonl"), got)
+    return {r["id"]: r for r in got}, [f"{path.name}: {p}" for p in wrong]
+
+
+def _pair(sheet_dir: Path, k: str) -> tuple[dict[str, dict], dict[str, dict], list[str]]:
+    """Annotators A's and B's problem labels on sheet `k`, and what is wrong with either's."""
+    a, wrong_a = _problem_labels(sheet_dir, k, "A")
+    b, wrong_b = _problem_labels(sheet_dir, k, "B")
+    return a, b, wrong_a + wrong_b
+
+
+def _ties(sheet_dir: Path) -> list[str]:
+    found = sorted(sheet_dir.glob("problem_sheet*.jsonl"))
+    if not found:
+        return [f"{sheet_dir}: no problem sheets (problem_sheet*.jsonl) there"]
+    problems = []
+    for path in found:
+        k = path.stem[len("problem_sheet") :]
+        a, b, wrong = _pair(sheet_dir, k)
+        problems += wrong
+        if not wrong:
+            rows = [r for r in _read(path) if a[r["id"]]["problem"] != b[r["id"]]["problem"]]
+            (sheet_dir / f"problem_ties{k}.jsonl").write_text(_lines(rows), encoding="utf-8")
+            print(f"problem_ties{k}.jsonl: {len(rows)} answers the two annotators split on")
+    return problems
+
+
+def _problem_votes(sheet_dir: Path, k: str) -> tuple[dict[str, list[dict]], list[str]]:
+    """Per anonymous id on problem sheet `k`, its annotators' labels in order (A, B and, where
+    those differ, C's from the tie sheet), and what is wrong with them."""
+    a, b, problems = _pair(sheet_dir, k)
+    if problems:
+        return {}, problems
+    split = {anon for anon in a if a[anon]["problem"] != b[anon]["problem"]}
+    c: dict[str, dict] = {}
+    if split:
+        ties = sheet_dir / f"problem_ties{k}.jsonl"
+        if not ties.exists() or {r["id"] for r in _read(ties)} != split:
+            return {}, [f"{ties.name}: not the {len(split)} answers A and B split on; run ties"]
+        c, problems = _problem_labels(sheet_dir, k, "C", "problem_ties")
+        if problems:
+            return {}, problems
+    return {anon: [a[anon], b[anon], *([c[anon]] if anon in split else [])] for anon in a}, problems
+
+
+def _problem_majority(rid: str, labels: list[dict]) -> tuple[dict, dict]:
+    """An answer's problem label, the majority of its annotators' (the first of them on that
+    side gives `what`), and its problem_second_opinions.jsonl row."""
+    votes = [r["problem"] for r in labels]
+    label = sum(votes) * 2 > len(votes)
+    what = next(r["what"] for r in labels if r["problem"] == label)
+    return {"id": rid, "problem": label, "what": what}, {"id": rid, "problem": votes}
+
+
 def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
     records = {r["id"]: r for f in files for r in _read(f)}
     key = json.loads((sheet_dir / "key.json").read_text(encoding="utf-8"))
     problems: list[str] = []
     votes: dict[str, list[dict]] = {rid: [] for rid in records}
-    labelled: dict[str, list[dict]] = {rid: [] for rid in records}
+    labelled: dict[str, list[tuple[dict, dict]]] = {rid: [] for rid in records}
     for sheet_path in sorted(sheet_dir.glob("sheet*.jsonl")):
         sheet = _read(sheet_path)
         for who in ("A", "B"):
@@ -201,18 +268,11 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
             for v in got:
                 if v.get("id") in key:
                     votes.setdefault(key[v["id"]], []).append(v)
-        k = sheet_path.stem[5:]
-        path = sheet_dir / f"problems{k}.jsonl"
-        got = _read(path) if path.exists() else []
-        problems += [
-            f"{path.name}: {p}"
-            for p in problem_label_problems(_read(sheet_dir / f"problem_sheet{k}.jsonl"), got)
-        ]
-        for row in got:
-            if row.get("id") in key:
-                rid = key[row["id"]]
-                label = {"id": rid, "problem": row.get("problem"), "what": row.get("what")}
-                labelled.setdefault(rid, []).append(label)
+        by_anon, wrong = _problem_votes(sheet_dir, sheet_path.stem[5:])
+        problems += wrong
+        for anon, labels in by_anon.items():
+            if anon in key:
+                labelled.setdefault(key[anon], []).append(_problem_majority(key[anon], labels))
     splits = (data / "devset_train.jsonl", data / "devset_heldout.jsonl")
     known = {r["id"] for split in splits for r in _read(split)}
     for rid, r in records.items():
@@ -222,7 +282,7 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
         if len(votes.get(rid, [])) != 2:
             problems.append(f"{rid}: {len(votes.get(rid, []))} annotators' votes, needs 2")
         if len(labelled.get(rid, [])) != 1:
-            problems.append(f"{rid}: {len(labelled.get(rid, []))} problem labels, needs 1")
+            problems.append(f"{rid}: not labelled for a problem on any sheet that checks")
     if problems:
         return problems
     merged = [majority(records[rid], *votes[rid]) for rid in records]
@@ -230,9 +290,10 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
     _append(data / "second_opinions.jsonl", [row for _, row in merged])
     # one label per answer, in the splits' order (training, then held-out)
     label_path = data / "problem_labels.jsonl"
-    by_id = {r["id"]: r for r in _read(label_path)} | {rid: labelled[rid][0] for rid in records}
+    by_id = {r["id"]: r for r in _read(label_path)} | {rid: labelled[rid][0][0] for rid in records}
     order = [r["id"] for split in splits for r in _read(split)]
     _replace(label_path, _lines([by_id[rid] for rid in order if rid in by_id]))
+    _append(data / "problem_second_opinions.jsonl", [labelled[rid][0][1] for rid in records])
     changed = sum(r["signals"] != records[r["id"]]["signals"] for r, _ in merged)
     print(f"merged {len(merged)} answers into the training split; the majority changed {changed}")
     return []
@@ -256,6 +317,8 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
     pr = sub.add_parser("problems")
     pr.add_argument("sheet", type=Path)
     pr.add_argument("labels", type=Path)
+    t = sub.add_parser("ties")
+    t.add_argument("--sheets", type=Path, required=True)
     m = sub.add_parser("merge")
     m.add_argument("files", type=Path, nargs="+")
     m.add_argument("--sheets", type=Path, required=True)
@@ -285,6 +348,8 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
                 (args.out / f"problem_sheet{k}.jsonl").write_text(_lines(prose), encoding="utf-8")
             (args.out / "key.json").write_text(json.dumps(key), encoding="utf-8")
             problems = []
+        elif args.cmd == "ties":
+            problems = _ties(args.sheets)
         else:
             problems = _merge(args.files, args.sheets, data)
     except (OSError, ValueError, KeyError, TypeError) as e:
