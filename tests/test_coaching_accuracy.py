@@ -158,6 +158,9 @@ def test_blaming_others_cancels_ownership() -> None:
         "It was their fault, not mine.",
         "Honestly it was out of my control.",
         "Nobody bothered telling me until the week before.",
+        "It was just one of those bad-luck nights.",
+        # how Whisper heard "it was just bad luck" spoken by espeak-ng
+        "Honestly it was just mad luck.",
     ],
 )
 def test_blame(sentence: str) -> None:
@@ -535,5 +538,6 @@ def test_a_cause_put_on_others_is_still_a_cause_but_luck_is_not() -> None:
         "Honestly it was just bad luck, the timing was wrong. "
         "We pulled it after a quarter."
     )
-    got = analyze(Transcript.from_text(unlucky)).signals
-    assert got["blame"].present and not got["root_cause"].present
+    for heard in (unlucky, unlucky.replace("bad luck", "mad luck")):
+        got = analyze(Transcript.from_text(heard)).signals
+        assert got["blame"].present and not got["root_cause"].present, heard

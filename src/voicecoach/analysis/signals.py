@@ -184,7 +184,9 @@ BLAME = _rx(
     r"\b(wasn't|was not|not|isn't|wasn't really) (my|our) fault\b",
     r"\bnothing (i|we) could (have )?do(ne)?\b",
     r"\b(out of|beyond) (my|our) control\b",
-    r"\b(bad|sheer|just) luck\b",
+    # ("mad luck": how Whisper heard "bad luck" in 3 of the 7 training answers that say it,
+    # spoken by espeak-ng)
+    r"\b(bad|mad|sheer|just)[ -]luck\b",
     r"\bunlucky\b",
     r"\bblame (goes|lies) (to|with)\b",
     # ("kept" complains only with a complaint verb: "she kept polishing her changes alone" is a
@@ -415,7 +417,7 @@ CAUSE_HINT = _rx(
 )
 # Putting it down to fate, which names no cause.
 FATE = _rx(
-    r"\b(bad|sheer|just|pure|dumb) luck\b",
+    r"\b(bad|mad|sheer|just|pure|dumb)[ -]luck\b",
     r"\bunlucky\b",
     r"\b(the )?timing\b",
     r"\bthe market\b",
