@@ -533,11 +533,14 @@ def test_a_cause_put_on_others_is_still_a_cause_but_luck_is_not() -> None:
     got = analyze(Transcript.from_text(blamed)).signals
     assert got["blame"].present and got["root_cause"].present
     assert any("vendor kept missing" in e.text for e in got["root_cause"].evidence)
-    unlucky = (
-        "I ran the launch of our new snack line in ten stores. "
-        "Honestly it was just bad luck, the timing was wrong. "
-        "We pulled it after a quarter."
-    )
-    for heard in (unlucky, unlucky.replace("bad luck", "mad luck")):
-        got = analyze(Transcript.from_text(heard)).signals
-        assert got["blame"].present and not got["root_cause"].present, heard
+    for luck in (
+        "Honestly it was just bad luck, the timing was wrong.",
+        # as Whisper heard "bad luck" from espeak-ng, with no "timing" beside it to name the fate
+        "It came right before the holidays and, you know, that's just mad luck, really.",
+    ):
+        unlucky = (
+            f"I ran the launch of our new snack line in ten stores. {luck} "
+            "We pulled it after a quarter."
+        )
+        got = analyze(Transcript.from_text(unlucky)).signals
+        assert got["blame"].present and not got["root_cause"].present, luck

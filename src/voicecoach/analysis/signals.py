@@ -177,6 +177,9 @@ _OTHERS = (
     r"the \w+ team)"
 )
 _NOT_A_STATE = r"\b(?! (quiet|calm|at it|us posted|me posted|in touch))"
+# Putting it down to bad luck: an excuse (BLAME) that names no cause (FATE). "mad luck" is how
+# Whisper heard "bad luck" in 3 of the 7 training answers that say it, spoken by espeak-ng.
+_BAD_LUCK = (r"\b(bad|mad|sheer|just)[ -]luck\b", r"\bunlucky\b")
 # Putting the failure on others or on luck. "Instead of blaming them" is the opposite of blame.
 BLAME = _rx(
     r"(?<!n't )(?<!not )(?<!n't really )(?<!not really )\b(their|his|her|the vendor's|management's|"
@@ -184,10 +187,7 @@ BLAME = _rx(
     r"\b(wasn't|was not|not|isn't|wasn't really) (my|our) fault\b",
     r"\bnothing (i|we) could (have )?do(ne)?\b",
     r"\b(out of|beyond) (my|our) control\b",
-    # ("mad luck": how Whisper heard "bad luck" in 3 of the 7 training answers that say it,
-    # spoken by espeak-ng)
-    r"\b(bad|mad|sheer|just)[ -]luck\b",
-    r"\bunlucky\b",
+    *_BAD_LUCK,
     r"\bblame (goes|lies) (to|with)\b",
     # ("kept" complains only with a complaint verb: "she kept polishing her changes alone" is a
     # habit, not blame)
@@ -417,8 +417,9 @@ CAUSE_HINT = _rx(
 )
 # Putting it down to fate, which names no cause.
 FATE = _rx(
-    r"\b(bad|mad|sheer|just|pure|dumb)[ -]luck\b",
-    r"\bunlucky\b",
+    *_BAD_LUCK,
+    # (fate but no excuse: "by pure luck nobody was hurt" is good luck)
+    r"\b(pure|dumb)[ -]luck\b",
     r"\b(the )?timing\b",
     r"\bthe market\b",
     r"\bthe economy\b",

@@ -192,15 +192,24 @@ def _append(path: Path, rows: list[dict]) -> None:
     _replace(path, path.read_text(encoding="utf-8") + _lines(rows))
 
 
+def _annotator_rows(
+    path: Path, sheet: list[dict], check: Callable[[list[dict], list[dict]], list[str]]
+) -> tuple[list[dict], list[str]]:
+    """One annotator's rows (none if the file is missing) and what `check` finds wrong with them
+    against their sheet, each line naming the file."""
+    got = _read(path) if path.exists() else []
+    return got, [f"{path.name}: {p}" for p in check(sheet, got)]
+
+
 def _problem_labels(
     sheet_dir: Path, k: str, who: str, sheet_name: str = "problem_sheet"
 ) -> tuple[dict[str, dict], list[str]]:
     """One annotator's problem labels on sheet `k`, by anonymous id, and what is wrong with
     them."""
+    sheet = _read(sheet_dir / f"{sheet_name}{k}.jsonl")
     path = sheet_dir / f"problems{k}{who}.jsonl"
-    got = _read(path) if path.exists() else []
-    wrong = problem_label_problems(_read(sheet_dir / f"{sheet_name}{k}.jsonl"), got)
-    return {r["id"]: r for r in got}, [f"{path.name}: {p}" for p in wrong]
+    got, wrong = _annotator_rows(path, sheet, problem_label_problems)
+    return {r["id"]: r for r in got}, wrong
 
 
 def _pair(sheet_dir: Path, k: str) -> tuple[dict[str, dict], dict[str, dict], list[str]]:
@@ -263,8 +272,8 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
         sheet = _read(sheet_path)
         for who in ("A", "B"):
             path = sheet_dir / f"votes{sheet_path.stem[5:]}{who}.jsonl"
-            got = _read(path) if path.exists() else []
-            problems += [f"{path.name}: {p}" for p in vote_problems(sheet, got)]
+            got, wrong = _annotator_rows(path, sheet, vote_problems)
+            problems += wrong
             for v in got:
                 if v.get("id") in key:
                     votes.setdefault(key[v["id"]], []).append(v)
