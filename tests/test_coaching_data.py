@@ -141,6 +141,10 @@ def test_a_batch_joins_whole(batch: tuple[Path, Path, Path]) -> None:
     held = [r["id"] for r in _read(data / "devset_heldout.jsonl")]
     assert [r["id"] for r in labels] == [r["id"] for r in train] + held
     assert labels[len(train) - 1] == {"id": "zz-102", "problem": True, "what": "it failed"}
+    # and the labels already there are left as they were written, byte for byte
+    before = (DATA / "problem_labels.jsonl").read_text(encoding="utf-8").splitlines()
+    after = (data / "problem_labels.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [line for line in after if '"zz-10' not in line] == before
     opinions = _read(data / "problem_second_opinions.jsonl")
     assert opinions[-2:] == [{"id": f"zz-10{i}", "problem": [True, True]} for i in (1, 2)]
 
