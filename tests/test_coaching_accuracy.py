@@ -28,9 +28,12 @@ from voicecoach.devtools.eval_coaching import evaluate
 STAR_GOAL = 0.85
 SIGNAL_GOAL = 0.90
 
-# Measured on the held-out split (154 answers) with the weights and rules in this commit.
+# Measured on the held-out split (154 answers) with the weights and rules in this commit. Root
+# cause was 0.883 with the 1,227-answer weights; the refit on 1,467 (240 answers by new writers,
+# the method unchanged) scores 0.864, three answers fewer, and was kept by a rule set before the
+# split was scored (GUIDELINES.md, "Sixteenth session"): by writer batch it gains on 1,467.
 _MISSED = {
-    "root_cause": 0.883,
+    "root_cause": 0.864,
 }
 
 
