@@ -31,7 +31,8 @@ SIGNAL_GOAL = 0.90
 # Measured on the held-out split (154 answers) with the weights and rules in this commit. Root
 # cause was 0.883 with the 1,227-answer weights; the refit on 1,467 (240 answers by new writers,
 # the method unchanged) scores 0.864, three answers fewer, and was kept by a rule set before the
-# split was scored (GUIDELINES.md, "Sixteenth session"): by writer batch it gains on 1,467.
+# split was scored (GUIDELINES.md, "Sixteenth session"). By writer batch, on the 1,227 older
+# answers, it scores 87.9% against 87.2% (86.5% against 86.6% with thresholds from other batches).
 _MISSED = {
     "root_cause": 0.864,
 }
