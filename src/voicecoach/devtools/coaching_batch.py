@@ -297,14 +297,14 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
     merged = [majority(records[rid], *votes[rid]) for rid in records]
     _append(data / "devset_train.jsonl", [r for r, _ in merged])
     _append(data / "second_opinions.jsonl", [row for _, row in merged])
-    # one label per answer, in the splits' order (training, then held-out)
-    # the lines already there kept as they are written (some spell out "£", some escape it)
+    # one label per answer, in the splits' order (training, then held-out); the lines already
+    # there are kept as written (some spell out "£", some escape it)
     label_path = data / "problem_labels.jsonl"
-    text = label_path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines = {json.loads(line)["id"]: line.rstrip("\n") + "\n" for line in text if line.strip()}
-    lines |= {rid: _lines([labelled[rid][0][0]]) for rid in records}
+    old = label_path.read_text(encoding="utf-8").splitlines()
+    lines = {json.loads(line)["id"]: line for line in old if line.strip()}
+    lines |= {rid: json.dumps(labelled[rid][0][0]) for rid in records}
     order = [r["id"] for split in splits for r in _read(split)]
-    _replace(label_path, "".join(lines[rid] for rid in order if rid in lines))
+    _replace(label_path, "".join(lines[rid] + "\n" for rid in order if rid in lines))
     _append(data / "problem_second_opinions.jsonl", [labelled[rid][0][1] for rid in records])
     changed = sum(r["signals"] != records[r["id"]]["signals"] for r, _ in merged)
     print(f"merged {len(merged)} answers into the training split; the majority changed {changed}")
