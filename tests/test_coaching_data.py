@@ -149,6 +149,25 @@ def test_a_batch_joins_whole(batch: tuple[Path, Path, Path]) -> None:
     assert opinions[-2:] == [{"id": f"zz-10{i}", "problem": [True, True]} for i in (1, 2)]
 
 
+def test_agreement_counts_annotators_with_each_other_and_with_the_writers(
+    batch: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers, sheets, data = batch
+    assert cb.main(["agreement", str(answers)], data=data) == 2  # nothing merged yet
+    assert "2 answers not merged yet, zz-101 first" in capsys.readouterr().err
+    assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 0
+    rows = {what: rest for what, *rest in cb.agreement(_read(answers), data)}
+    # both annotators found a root cause in both answers; the writer, in zz-101 only
+    assert rows["root_cause"] == [2, 2, 2]
+    assert rows["blame"] == [2, 2, 4]
+    assert rows["problem"] == [2, 2, None]
+    capsys.readouterr()
+    assert cb.main(["agreement", str(answers)], data=data) == 0
+    out = capsys.readouterr().out
+    assert "| root_cause | 100.0% (2 of 2) | 50.0% |" in out
+    assert "| problem | 100.0% (2 of 2) |  |" in out
+
+
 def test_a_batch_with_a_missing_vote_writes_nothing(
     batch: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

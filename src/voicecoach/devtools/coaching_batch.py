@@ -14,6 +14,9 @@
                                       majority of its annotators, to problem_labels.jsonl with
                                       their labels in problem_second_opinions.jsonl; nothing is
                                       written unless the whole batch checks
+    agreement FILE...                 after merge, how often the batch's two annotators agreed
+                                      with each other and with its writers, per voted signal,
+                                      and on the problem labels (the guide's table per batch)
 
 The sheets directory ends up holding, per sheet k: sheetk.jsonl with votesk{A,B}.jsonl, and
 problem_sheetk.jsonl with problemsk{A,B}.jsonl (briefs/annotator.md and briefs/problem.md),
@@ -311,6 +314,40 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
     return []
 
 
+def agreement(records: list[dict], data: Path) -> list[tuple[str, int, int | None, int | None]]:
+    """Per voted signal, then the problem labels: (what, answers, how many of them the two
+    annotators agreed on, how many of the annotators' votes agreed with the writer, out of
+    twice the answers; None for the problem labels, which the writers did not give). Read from
+    the merged second opinions, and `records` as their writers wrote them."""
+    votes = {r["id"]: r for r in _read(data / "second_opinions.jsonl")}
+    problem = {r["id"]: r["problem"] for r in _read(data / "problem_second_opinions.jsonl")}
+    missing = [r["id"] for r in records if r["id"] not in votes or r["id"] not in problem]
+    if missing:
+        raise ValueError(f"{len(missing)} answers not merged yet, {missing[0]} first")
+    out: list[tuple[str, int, int | None, int | None]] = []
+    for sig in VOTED:
+        pairs = [(votes[r["id"]][sig], r["signals"][sig]) for r in records]
+        out.append(
+            (
+                sig,
+                len(pairs),
+                sum(a == b for (a, b), _ in pairs),
+                sum((a == w) + (b == w) for (a, b), w in pairs),
+            )
+        )
+    out.append(("problem", len(records), sum(problem[r["id"]][0] == problem[r["id"]][1]
+                                             for r in records), None))
+    return out
+
+
+def _print_agreement(rows: list[tuple[str, int, int | None, int | None]]) -> None:
+    print("| signal | annotator with annotator | annotators with the writers |")
+    print("|---|---|---|")
+    for what, n, pair, writer in rows:
+        with_writer = f"{writer / (2 * n):.1%}" if writer is not None else ""
+        print(f"| {what} | {pair / n:.1%} ({pair} of {n}) | {with_writer} |")
+
+
 def main(argv: list[str] | None = None, data: Path = DATA) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -334,6 +371,8 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
     m = sub.add_parser("merge")
     m.add_argument("files", type=Path, nargs="+")
     m.add_argument("--sheets", type=Path, required=True)
+    g = sub.add_parser("agreement")
+    g.add_argument("files", type=Path, nargs="+")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "check":
@@ -362,6 +401,9 @@ def main(argv: list[str] | None = None, data: Path = DATA) -> int:
             problems = []
         elif args.cmd == "ties":
             problems = _ties(args.sheets)
+        elif args.cmd == "agreement":
+            _print_agreement(agreement([r for f in args.files for r in _read(f)], data))
+            problems = []
         else:
             problems = _merge(args.files, args.sheets, data)
     except (OSError, ValueError, KeyError, TypeError) as e:
