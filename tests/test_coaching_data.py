@@ -155,6 +155,10 @@ def test_agreement_counts_annotators_with_each_other_and_with_the_writers(
     answers, sheets, data = batch
     assert cb.main(["agreement", str(answers)], data=data) == 2  # nothing merged yet
     assert "2 answers not merged yet, zz-101 first" in capsys.readouterr().err
+    empty = answers.with_name("empty.jsonl")
+    empty.write_text("")
+    assert cb.main(["agreement", str(empty)], data=data) == 2
+    assert "no answers in the files given" in capsys.readouterr().err
     assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 0
     rows = {what: rest for what, *rest in cb.agreement(_read(answers), data)}
     # both annotators found a root cause in both answers; the writer, in zz-101 only

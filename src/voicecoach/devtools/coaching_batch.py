@@ -314,17 +314,22 @@ def _merge(files: list[Path], sheet_dir: Path, data: Path) -> list[str]:
     return []
 
 
-def agreement(records: list[dict], data: Path) -> list[tuple[str, int, int | None, int | None]]:
+Agreement = tuple[str, int, int, int | None]
+
+
+def agreement(records: list[dict], data: Path) -> list[Agreement]:
     """Per voted signal, then the problem labels: (what, answers, how many of them the two
     annotators agreed on, how many of the annotators' votes agreed with the writer, out of
     twice the answers; None for the problem labels, which the writers did not give). Read from
     the merged second opinions, and `records` as their writers wrote them."""
     votes = {r["id"]: r for r in _read(data / "second_opinions.jsonl")}
     problem = {r["id"]: r["problem"] for r in _read(data / "problem_second_opinions.jsonl")}
+    if not records:
+        raise ValueError("no answers in the files given")
     missing = [r["id"] for r in records if r["id"] not in votes or r["id"] not in problem]
     if missing:
         raise ValueError(f"{len(missing)} answers not merged yet, {missing[0]} first")
-    out: list[tuple[str, int, int | None, int | None]] = []
+    out: list[Agreement] = []
     for sig in VOTED:
         pairs = [(votes[r["id"]][sig], r["signals"][sig]) for r in records]
         out.append(
@@ -335,12 +340,12 @@ def agreement(records: list[dict], data: Path) -> list[tuple[str, int, int | Non
                 sum((a == w) + (b == w) for (a, b), w in pairs),
             )
         )
-    out.append(("problem", len(records), sum(problem[r["id"]][0] == problem[r["id"]][1]
-                                             for r in records), None))
+    both = sum(problem[r["id"]][0] == problem[r["id"]][1] for r in records)
+    out.append(("problem", len(records), both, None))
     return out
 
 
-def _print_agreement(rows: list[tuple[str, int, int | None, int | None]]) -> None:
+def _print_agreement(rows: list[Agreement]) -> None:
     print("| signal | annotator with annotator | annotators with the writers |")
     print("|---|---|---|")
     for what, n, pair, writer in rows:
