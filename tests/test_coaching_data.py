@@ -159,16 +159,20 @@ def test_agreement_counts_annotators_with_each_other_and_with_the_writers(
     empty.write_text("")
     assert cb.main(["agreement", str(empty)], data=data) == 2
     assert "no answers in the files given" in capsys.readouterr().err
+    # annotator B finds no root cause in zz-102, where A finds one and its writer none
+    key = json.loads((sheets / "key.json").read_text())
+    votes = [_vote(anon, rid == "zz-101", [0]) for anon, rid in key.items()]
+    (sheets / "votes1B.jsonl").write_text("".join(json.dumps(v) + "\n" for v in votes))
     assert cb.main(["merge", str(answers), "--sheets", str(sheets)], data=data) == 0
     rows = {what: rest for what, *rest in cb.agreement(_read(answers), data)}
-    # both annotators found a root cause in both answers; the writer, in zz-101 only
-    assert rows["root_cause"] == [2, 2, 2]
+    # (answers, the two annotators agree on, annotators' votes agreeing with the writer)
+    assert rows["root_cause"] == [2, 1, 3]
     assert rows["blame"] == [2, 2, 4]
     assert rows["problem"] == [2, 2, None]
     capsys.readouterr()
     assert cb.main(["agreement", str(answers)], data=data) == 0
     out = capsys.readouterr().out
-    assert "| root_cause | 100.0% (2 of 2) | 50.0% |" in out
+    assert "| root_cause | 50.0% (1 of 2) | 75.0% |" in out
     assert "| problem | 100.0% (2 of 2) |  |" in out
 
 
