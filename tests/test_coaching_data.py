@@ -229,3 +229,24 @@ def test_a_split_problem_label_waits_for_a_third_annotator(
     }
     opinions = _read(data / "problem_second_opinions.jsonl")
     assert opinions[-1] == {"id": "zz-102", "problem": [True, False, False]}
+
+
+@pytest.mark.parametrize("batch_dir", sorted((DATA / "batches").iterdir()), ids=lambda p: p.name)
+def test_a_kept_batch_merges_into_the_rows_the_data_holds(
+    batch_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A batch whose writers' and annotators' files are kept (GUIDELINES.md, "Eighteenth
+    session") must still merge, from those files alone, into exactly the rows the data holds:
+    a label edited in the data but not in the votes, or the other way round, fails here."""
+    writers = sorted(batch_dir.glob("*.jsonl"))
+    ids = {json.loads(line)["id"] for w in writers for line in w.read_text().splitlines()}
+    names = ("devset_train", "devset_heldout", "problem_labels", "problem_second_opinions",
+             "second_opinions")
+    for name in names:
+        lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [ln for ln in lines if json.loads(ln)["id"] not in ids]
+        (tmp_path / f"{name}.jsonl").write_text("".join(kept), encoding="utf-8")
+    args = ["merge", *map(str, writers), "--sheets", str(batch_dir / "sheets")]
+    assert cb.main(args, data=tmp_path) == 0, capsys.readouterr().err
+    for name in names:
+        assert (tmp_path / f"{name}.jsonl").read_bytes() == (DATA / f"{name}.jsonl").read_bytes()
