@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 LABELS = ("situation", "task", "action", "result", "reflection", "other")
 STAR_LABELS = ("situation", "task", "action", "result", "reflection")
@@ -21,6 +21,11 @@ class Word:
     @property
     def timed(self) -> bool:
         return self.start is not None and self.end is not None
+
+    def shifted(self, by: float) -> Word:
+        """The same word `by` seconds later (of the same class: a filler stays one)."""
+        return replace(self, start=round((self.start or 0.0) + by, 3),
+                       end=round((self.end or 0.0) + by, 3))
 
 
 @dataclass(frozen=True, slots=True)

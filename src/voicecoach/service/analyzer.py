@@ -83,16 +83,20 @@ class AnswerAnalyzer:
         for seg_words, _, _ in self.transcriber.segments(samples):
             words.extend(seg_words)
             progress(f"transcribing: {seg_words[-1].end:.0f} of {duration:.0f} s")
-        lang, prob = self.transcriber.language  # before the filler pass decodes again
+        lang, prob = self.transcriber.language  # before the second listens decode again
         # Pace and pauses are measured from these edges. Silero holds a span open ~0.1 s past
         # the end of speech, so: little padding, and splits at 150 ms of silence, which makes
         # the gaps it reports match the silences of 250 ms and more that articulation leaves out
         # (measured: devtools/eval_pacing).
         voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
         if words and lang == "en":
-            # Imported here: its filler tables are not needed to open the app.
+            # Imported here: their tables are not needed to open the app.
             from voicecoach.speech.fillers import listen_for_fillers, merge
+            from voicecoach.speech.skips import hear_skipped, skipped_spans
 
+            if skipped_spans(words, voiced):
+                progress("listening again where words were skipped")
+                words = hear_skipped(self.transcriber, samples, words, voiced).words
             progress("listening for fillers")
             words = merge(words, listen_for_fillers(self.transcriber, samples, words, voiced).found)
         notes = list(self.transcriber.notes)

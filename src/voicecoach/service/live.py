@@ -3,7 +3,6 @@ over, a worker thread of its own commits phrases, and at the stop only the tail 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import queue
 import threading
@@ -49,11 +48,6 @@ class Resampler:
 
 def shift_span(s: Span, by: float) -> Span:
     return Span(round(s.start + by, 3), round(s.end + by, 3))
-
-
-def shift_word(w: Word, by: float) -> Word:
-    return dataclasses.replace(w, start=round((w.start or 0.0) + by, 3),
-                               end=round((w.end or 0.0) + by, 3))
 
 
 class LiveTranscription:
@@ -107,9 +101,9 @@ class LiveTranscription:
 
     def _listen(self, samples: np.ndarray, words: list[Word], start_s: float) -> list[Word]:
         voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
-        local = [shift_word(w, -start_s) for w in words]
+        local = [w.shifted(-start_s) for w in words]
         found = listen_for_fillers(self.stream.transcriber, samples, local, voiced).found
-        return [shift_word(w, start_s) for w in found]
+        return [w.shifted(start_s) for w in found]
 
     def _absorb(self, chunks) -> None:
         """Voiced spans of newly committed chunks, and the fillers Whisper left out of them

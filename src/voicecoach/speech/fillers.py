@@ -55,7 +55,7 @@ NEAR_KNOWN_S = 0.5  # a found filler this close to one the transcript has is tha
 FILLER_ROOM_S = 0.6
 
 
-def _in_silence(a: float, b: float, voiced: Sequence[Span]) -> float:
+def in_silence(a: float, b: float, voiced: Sequence[Span]) -> float:
     """How much of [a, b] is plain silence: before the first voiced stretch, after the last, or
     in a gap of at least LONG_SILENCE_S (a word starting early over the silence before it).
     Shorter gaps are not counted: a quiet hesitation can be too soft for the VAD."""
@@ -77,7 +77,7 @@ def hiding_places(words: Sequence[Word], voiced: Sequence[Span]) -> list[Span]:
             continue
         a, b = float(w.start), float(w.end)  # type: ignore[arg-type]
         letters = sum(c.isalpha() for c in tok)
-        if b - a - _in_silence(a, b, voiced) > STRETCH_BASE_S + STRETCH_PER_LETTER_S * letters:
+        if b - a - in_silence(a, b, voiced) > STRETCH_BASE_S + STRETCH_PER_LETTER_S * letters:
             places.append(Span(a, b))
     # Between two words (and before the first, after the last): the voiced audio there.
     edges = [float(w.end) for w in timed]  # type: ignore[arg-type]

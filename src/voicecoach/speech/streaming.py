@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voicecoach.analysis.types import Word
+from voicecoach.analysis.types import Span, Word
+from voicecoach.speech.skips import hear_skipped, skipped_spans
 from voicecoach.speech.transcriber import SAMPLE_RATE, Transcriber
 
 CLOSING_PAUSE_S = 0.6  # a silence this long ends a phrase
@@ -160,9 +161,7 @@ class StreamingTranscriber:
             # One encoder pass for a short rest: what the person waits for after the stop.
             heard = self.transcriber.window_words(rest)
             self.decoded_s += len(rest) / SAMPLE_RATE
-            shift = edge
-            return kept + [Word(w.text, round((w.start or 0) + shift, 3),
-                                round((w.end or 0) + shift, 3), w.probability) for w in heard]
+            return kept + [w.shifted(edge) for w in heard]
         return kept + self._decode(rest, edge)
 
     @property
@@ -170,15 +169,18 @@ class StreamingTranscriber:
         return [w for c in self.chunks for w in c.words]
 
     def _decode(self, piece: np.ndarray, offset_s: float) -> list[Word]:
-        out = self._segments(piece, offset_s)
-        # Whisper sometimes ends a window after its first sentence and skips the rest; speech
-        # that no word covers is decoded again on its own.
-        for r in speech_regions(piece):
-            a, b = offset_s + r["start"] / SAMPLE_RATE, offset_s + r["end"] / SAMPLE_RATE
-            if b - a >= 1.0 and not any(w.end > a and w.start < b for w in out):  # type: ignore[operator]
-                out.extend(self._segments(piece[r["start"] : r["end"]], a))
-        out.sort(key=lambda w: w.start or 0.0)
-        return out
+        words = self._segments(piece, 0.0)
+        # Whisper sometimes ends a window early and skips the rest: the same second listen as
+        # for a whole file, on the chunk's own voiced audio (the analyzer's VAD settings).
+        voiced = [
+            Span(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE)
+            for r in speech_regions(piece, min_silence_s=0.15, pad_s=0.03)
+        ]
+        if words and skipped_spans(words, voiced):
+            again = hear_skipped(self.transcriber, piece, words, voiced)
+            self.decoded_s += again.decoded_s
+            words = again.words
+        return [w.shifted(offset_s) for w in words]
 
     def _segments(self, piece: np.ndarray, offset_s: float) -> list[Word]:
         out: list[Word] = []
