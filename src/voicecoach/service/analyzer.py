@@ -94,9 +94,10 @@ class AnswerAnalyzer:
             from voicecoach.speech.fillers import listen_for_fillers, merge
             from voicecoach.speech.skips import hear_skipped, skipped_spans
 
-            if skipped_spans(words, voiced):
+            skipped = skipped_spans(words, voiced)
+            if skipped:
                 progress("listening again where words were skipped")
-                words = hear_skipped(self.transcriber, samples, words, voiced).words
+                words = hear_skipped(self.transcriber, samples, words, skipped).words
             progress("listening for fillers")
             words = merge(words, listen_for_fillers(self.transcriber, samples, words, voiced).found)
         notes = list(self.transcriber.notes)

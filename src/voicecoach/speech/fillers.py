@@ -23,7 +23,7 @@ words, and its WER, do not change. Fluent speech has few hiding places and costs
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,18 @@ def in_silence(a: float, b: float, voiced: Sequence[Span]) -> float:
     return sum(max(0.0, min(b, g.end) - max(a, g.start)) for g in gaps)
 
 
+def voiced_between_words(
+    timed: Sequence[Word], voiced: Sequence[Span]
+) -> Iterator[tuple[float, float, list[Span]]]:
+    """Each gap between two timed words (and before the first, after the last), as its edges
+    and the voiced audio inside it (pure)."""
+    edges = [float("-inf"), *(float(w.end) for w in timed)]  # type: ignore[arg-type]
+    nexts = [*(float(w.start) for w in timed), float("inf")]  # type: ignore[arg-type]
+    for a, b in zip(edges, nexts):
+        yield a, b, [Span(max(a, v.start), min(b, v.end)) for v in voiced
+                     if v.end > a and v.start < b]
+
+
 def hiding_places(words: Sequence[Word], voiced: Sequence[Span]) -> list[Span]:
     """Where in the recording a hesitation the recognizer left out may be (pure)."""
     timed = [w for w in words if w.timed and norm(w.text)]
@@ -79,11 +91,7 @@ def hiding_places(words: Sequence[Word], voiced: Sequence[Span]) -> list[Span]:
         letters = sum(c.isalpha() for c in tok)
         if b - a - in_silence(a, b, voiced) > STRETCH_BASE_S + STRETCH_PER_LETTER_S * letters:
             places.append(Span(a, b))
-    # Between two words (and before the first, after the last): the voiced audio there.
-    edges = [float(w.end) for w in timed]  # type: ignore[arg-type]
-    nexts = [float(w.start) for w in timed]  # type: ignore[arg-type]
-    for a, b in zip([float("-inf"), *edges], [*nexts, float("inf")]):
-        heard = [Span(max(a, v.start), min(b, v.end)) for v in voiced if v.end > a and v.start < b]
+    for a, b, heard in voiced_between_words(timed, voiced):
         if not heard:
             continue
         alone = [h for h in heard if a < h.start and h.end < b]  # no word touches it

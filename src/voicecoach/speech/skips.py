@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 from voicecoach.analysis.text import norm
 from voicecoach.analysis.types import Span, Word
-from voicecoach.speech.fillers import in_silence, windows
+from voicecoach.speech.fillers import in_silence, voiced_between_words, windows
+from voicecoach.speech.transcriber import LEAD_IN_S, SAMPLE_RATE, WINDOW_S
 
 if TYPE_CHECKING:
     import numpy as np
 
-SAMPLE_RATE = 16_000
 # Unexplained voiced audio that counts as skipped speech: two or three words at a normal pace.
 # A long hesitation can reach it too; decoding that again costs one short window and, finding
 # no more words, changes nothing.
@@ -40,7 +40,6 @@ BASE_S = 0.3
 PER_LETTER_S = 0.1
 PER_DIGIT_S = 0.4
 PER_SYMBOL_S = 0.5  # % $ £ € said as a word
-WINDOW_MAX_S = 29.0  # what `window_words` takes, its 1 s lead-in aside
 
 
 def spoken_s(text: str) -> float:
@@ -62,10 +61,7 @@ def skipped_spans(words: Sequence[Word], voiced: Sequence[Span]) -> list[Span]:
         a, b = float(w.start), float(w.end)  # type: ignore[arg-type]
         if b - a - in_silence(a, b, voiced) - spoken_s(w.text) >= SKIP_S:
             out.append(Span(a, b))
-    edges = [float("-inf"), *(float(w.end) for w in timed)]  # type: ignore[arg-type]
-    nexts = [*(float(w.start) for w in timed), float("inf")]  # type: ignore[arg-type]
-    for a, b in zip(edges, nexts):
-        heard = [Span(max(a, v.start), min(b, v.end)) for v in voiced if v.end > a and v.start < b]
+    for _, _, heard in voiced_between_words(timed, voiced):
         if sum(h.duration for h in heard) >= SKIP_S:
             out.append(Span(heard[0].start, heard[-1].end))
     return sorted(out, key=lambda s: s.start)
@@ -84,8 +80,9 @@ def splice(words: Sequence[Word], window: Span, heard: Sequence[Word]) -> list[W
         (i for i, w in enumerate(words) if w.timed and w.start >= window.start),  # type: ignore[operator]
         len(words),
     )
-    rest = [w for i, w in enumerate(words) if i not in set(inside)]
-    return rest[:at] + list(heard) + rest[at:]
+    drop = set(inside)
+    rest = [w for i, w in enumerate(words) if i not in drop]
+    return [*rest[:at], *heard, *rest[at:]]
 
 
 @dataclass
@@ -98,20 +95,19 @@ class SkipPass:
 
 
 def hear_skipped(
-    transcriber, samples: np.ndarray, words: Sequence[Word], voiced: Sequence[Span]
+    transcriber, samples: np.ndarray, words: Sequence[Word], spans: Sequence[Span]
 ) -> SkipPass:
-    """Decode again where the first pass skipped speech (see the module doc). `transcriber` is
-    a speech.transcriber.Transcriber; `words` and `voiced` have times from the start of
-    `samples`."""
+    """Decode again where the first pass skipped speech (see the module doc): `spans` from
+    `skipped_spans`. `transcriber` is a speech.transcriber.Transcriber; `words` and `spans`
+    have times from the start of `samples`."""
     t0 = time.perf_counter()
-    spans = skipped_spans(words, voiced)
-    result = SkipPass(list(words), spans)
+    result = SkipPass(list(words), list(spans))
     duration = len(samples) / SAMPLE_RATE
     # Later windows first, so splicing one leaves the positions of earlier ones alone.
     for win in reversed(windows(spans, duration, words, context_s=CONTEXT_S)):
         a, b = int(win.start * SAMPLE_RATE), int(win.end * SAMPLE_RATE)
         clip = samples[a:b]
-        if win.duration <= WINDOW_MAX_S:
+        if win.duration <= WINDOW_S - LEAD_IN_S:  # what `window_words` takes
             heard = [w.shifted(win.start) for w in transcriber.window_words(clip)]
         else:
             heard = [w for ws, _, _ in transcriber.segments(clip, offset_s=win.start) for w in ws]

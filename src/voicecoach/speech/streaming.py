@@ -176,8 +176,9 @@ class StreamingTranscriber:
             Span(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE)
             for r in speech_regions(piece, min_silence_s=0.15, pad_s=0.03)
         ]
-        if words and skipped_spans(words, voiced):
-            again = hear_skipped(self.transcriber, piece, words, voiced)
+        skipped = skipped_spans(words, voiced)
+        if skipped:
+            again = hear_skipped(self.transcriber, piece, words, skipped)
             self.decoded_s += again.decoded_s
             words = again.words
         return [w.shifted(offset_s) for w in words]
