@@ -10,10 +10,10 @@ import tempfile
 from pathlib import Path
 
 from voicecoach.audio.files import load_audio
-from voicecoach.audio.vad import voiced_spans
 from voicecoach.devtools.speechset import clips, wer
 from voicecoach.speech.skips import hear_skipped, skipped_spans
 from voicecoach.speech.transcriber import Transcriber
+from voicecoach.speech.vad import voiced_spans
 
 
 def _audio(args: argparse.Namespace):
@@ -44,7 +44,7 @@ def main() -> int:
     for name, ref, samples in _audio(args):
         words = [w for ws, _, _ in tr.segments(samples) for w in ws]
         # The analyzer's VAD settings (service/analyzer.py).
-        voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
+        voiced = voiced_spans(samples)
         r = hear_skipped(tr, samples, words, skipped_spans(words, voiced))
         old, new = " ".join(w.text for w in words), " ".join(w.text for w in r.words)
         refs.append(ref)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from voicecoach.analysis.types import Transcript, Word
 from voicecoach.audio.files import SAMPLE_RATE, Audio, load_audio
-from voicecoach.audio.vad import voiced_spans
 from voicecoach.config import Settings
 from voicecoach.errors import AudioError
 from voicecoach.questions import Card, QuestionBank
 from voicecoach.speech.transcriber import Transcriber
+from voicecoach.speech.vad import voiced_spans
 from voicecoach.storage import NewAttempt, Store
 
 if TYPE_CHECKING:
@@ -84,11 +84,7 @@ class AnswerAnalyzer:
             words.extend(seg_words)
             progress(f"transcribing: {seg_words[-1].end:.0f} of {duration:.0f} s")
         lang, prob = self.transcriber.language  # before the second listens decode again
-        # Pace and pauses are measured from these edges. Silero holds a span open ~0.1 s past
-        # the end of speech, so: little padding, and splits at 150 ms of silence, which makes
-        # the gaps it reports match the silences of 250 ms and more that articulation leaves out
-        # (measured: devtools/eval_pacing).
-        voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
+        voiced = voiced_spans(samples)  # the edges pace and pauses are measured from
         if words and lang == "en":
             # Imported here: their tables are not needed to open the app.
             from voicecoach.speech.fillers import listen_for_fillers, merge

@@ -11,10 +11,10 @@ import time
 import numpy as np
 
 from voicecoach.analysis.types import Span, Transcript, Word
-from voicecoach.audio.vad import voiced_spans
 from voicecoach.speech.fillers import listen_for_fillers, merge
 from voicecoach.speech.streaming import SAMPLE_RATE, StreamingTranscriber
 from voicecoach.speech.transcriber import Transcriber
+from voicecoach.speech.vad import voiced_spans
 
 log = logging.getLogger(__name__)
 PROCESS_EVERY_S = 0.1  # a pause check costs about 6 ms
@@ -100,7 +100,7 @@ class LiveTranscription:
         self._ready = (words, found)
 
     def _listen(self, samples: np.ndarray, words: list[Word], start_s: float) -> list[Word]:
-        voiced = voiced_spans(samples, min_silence_ms=150, pad_ms=30)
+        voiced = voiced_spans(samples)
         local = [w.shifted(-start_s) for w in words]
         found = listen_for_fillers(self.stream.transcriber, samples, local, voiced).found
         return [w.shifted(start_s) for w in found]
@@ -109,7 +109,7 @@ class LiveTranscription:
         """Voiced spans of newly committed chunks, and the fillers Whisper left out of them
         (the same second listen as for a whole file, one chunk at a time)."""
         for c in chunks:
-            voiced = voiced_spans(c.samples, min_silence_ms=150, pad_ms=30)
+            voiced = voiced_spans(c.samples)
             self._voiced.extend(shift_span(s, c.start_s) for s in voiced)
             if not c.words:
                 continue

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voicecoach.analysis.types import Span, Word
+from voicecoach.analysis.types import Word
 from voicecoach.speech.skips import hear_skipped, skipped_spans
 from voicecoach.speech.transcriber import SAMPLE_RATE, Transcriber
+from voicecoach.speech.vad import speech_regions, voiced_spans
 
 CLOSING_PAUSE_S = 0.6  # a silence this long ends a phrase
 MIN_COMMIT_S = 14.0  # commit closed phrases once this much audio has gathered
@@ -42,19 +43,6 @@ class Chunk:
         return self.start_s + len(self.samples) / SAMPLE_RATE
 
 
-def speech_regions(
-    audio: np.ndarray, min_silence_s: float = CLOSING_PAUSE_S, pad_s: float = 0.1
-) -> list[dict]:
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    if len(audio) < SAMPLE_RATE // 10:
-        return []
-    opts = VadOptions(
-        min_silence_duration_ms=int(min_silence_s * 1000), speech_pad_ms=int(pad_s * 1000)
-    )
-    return get_speech_timestamps(audio, opts, sampling_rate=SAMPLE_RATE)
-
-
 def speech_end(audio: np.ndarray) -> int | None:
     """Where the last speech in the final TAIL_S of `audio` ends (a sample index into `audio`),
     None when that stretch is silent. A short look with a short closing silence, so a pause is
@@ -75,7 +63,7 @@ def last_speech_end(audio: np.ndarray, settled: int) -> int:
         return end
     if settled >= len(audio) - TAIL_S * SAMPLE_RATE:
         return 0  # the tail is silent and nothing before it is new
-    regions = speech_regions(audio)
+    regions = speech_regions(audio, CLOSING_PAUSE_S)
     return regions[-1]["end"] if regions else 0
 
 
@@ -112,7 +100,7 @@ class StreamingTranscriber:
             audio = self._buffer
         new = []
         if len(audio) - self._scanned >= RESCAN_S * SAMPLE_RATE:
-            cut = self._cut_point(audio, speech_regions(audio))
+            cut = self._cut_point(audio, speech_regions(audio, CLOSING_PAUSE_S))
             if cut is not None:
                 new.append(self._commit(cut))
                 with self._lock:
@@ -172,10 +160,7 @@ class StreamingTranscriber:
         words = self._segments(piece, 0.0)
         # Whisper sometimes ends a window early and skips the rest: the same second listen as
         # for a whole file, on the chunk's own voiced audio (the analyzer's VAD settings).
-        voiced = [
-            Span(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE)
-            for r in speech_regions(piece, min_silence_s=0.15, pad_s=0.03)
-        ]
+        voiced = voiced_spans(piece)
         skipped = skipped_spans(words, voiced)
         if skipped:
             again = hear_skipped(self.transcriber, piece, words, skipped)
