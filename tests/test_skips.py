@@ -1,5 +1,5 @@
 """Speech the recognizer skipped, heard again (speech/skips.py): where it is looked for, how the
-second decode is spliced in, and one real answer that tiny.en cuts 55 words out of."""
+second decode is spliced in, and one real answer that tiny.en cut 55 words out of."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from voicecoach.config import Settings
 from voicecoach.devtools.coaching_data import load
 from voicecoach.devtools.speechset import normalize
 from voicecoach.service import AnswerAnalyzer
-from voicecoach.speech.skips import skipped_spans, splice, spoken_s
+from voicecoach.speech.skips import hear_skipped, skipped_spans, splice, spoken_s
+from voicecoach.speech.vad import voiced_spans
 
 
 def w(text: str, start: float, end: float) -> Word:
@@ -62,17 +63,40 @@ def test_words_heard_in_a_gap_go_in_between() -> None:
     assert [x.text for x in got] == ["I", "emailed", "finance", "and", "everyone", "them"]
 
 
-@pytest.mark.slow
-def test_an_answer_tiny_en_cuts_short_keeps_its_words(transcriber, bank, spoken) -> None:
-    """Spoken by espeak-ng, held-out answer hr-120 loses 55 words to one stretched "it" in the
-    first pass; the app's transcript must have them."""
+@pytest.fixture(scope="module")
+def hr_120(spoken):
+    """Held-out answer hr-120 spoken by espeak-ng. On one machine tiny.en's first pass lost 55 of
+    its words to a single "it" (40.0 to 56.8 s); on another, whose CPU runs other int8 kernels,
+    it heard them all. Whether the first pass skips depends on the machine, so the test of the
+    second decode makes the skip by hand."""
     answer = next(a for a in load("heldout") if a.id == "hr-120")
-    audio = load_audio(spoken(answer.text(), rate=165))
-    lost = "anyone trying to hit their"  # of the 55 words, these are heard right
-    first = " ".join(w.text for ws, _, _ in transcriber.segments(audio.samples) for w in ws)
-    assert lost not in normalize(first), "the first pass no longer skips here: pick another case"
+    return load_audio(spoken(answer.text(), rate=165))
+
+
+@pytest.mark.slow
+def test_speech_the_first_pass_skipped_is_decoded_again(transcriber, hr_120) -> None:
+    words = [w for ws, _, _ in transcriber.segments(hr_120.samples) for w in ws]
+    said = [normalize(x.text) for x in words]
+    first = said.index("what", 100)  # "well, actually what it was, nights were scored on..."
+    last = said.index("lazy", first)
+    # The first pass as tiny.en wrote it there: "what it" and then nothing until "was".
+    stretched = Word("it", words[first + 1].start, words[last].end, 0.6)
+    skipping = [*words[: first + 1], stretched, *words[last + 1 :]]
+    spans = skipped_spans(skipping, voiced_spans(hr_120.samples))
+    assert len(spans) == 1 and spans[0].duration > 10
+    again = hear_skipped(transcriber, hr_120.samples, skipping, spans)
+    heard = normalize(" ".join(x.text for x in again.words))
+    assert "anyone trying to hit their" in heard
+    assert "anyone being lazy" in heard
+    assert again.recovered > 30
+    assert heard.endswith(normalize(" ".join(x.text for x in words[-12:])))  # the rest kept
+
+
+@pytest.mark.slow
+def test_an_answer_tiny_en_may_cut_short_keeps_its_words(transcriber, bank, hr_120) -> None:
+    """The app's own path, whether or not this machine's first pass skips."""
     analyzer = AnswerAnalyzer(Settings(), bank, transcriber, store=None)
-    heard = normalize(analyzer.transcribe(audio.samples).text)
-    assert lost in heard
+    heard = normalize(analyzer.transcribe(hr_120.samples).text)
+    assert "anyone trying to hit their" in heard
     assert "anyone being lazy" in heard
     assert "one unit" in heard
