@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from voicecoach.devtools.speechset import wer
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "audio" / "sample-answer.wav"
@@ -19,6 +22,12 @@ TYPED = (
     "the director every Friday how far we had got. In the end we moved all four hundred customers "
     "two weeks early. I learned to test the riskiest part first, and since then I always do."
 )
+
+
+def sample_script() -> str:
+    """The words scripts/make_sample_audio has espeak-ng say."""
+    script = (REPO / "scripts" / "make_sample_audio").read_text()
+    return re.search(r'^text="(.*?)"$', script, re.S | re.M).group(1).replace("\\\n", "")
 
 
 def vc(
@@ -155,7 +164,9 @@ def test_analyze_sample_recording_end_to_end() -> None:
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["source"] == "audio"
-    assert "billing service" in report["transcript"]["text"]
+    # Which words tiny.en gets wrong differs from one CPU to another ("billing service" was heard
+    # as "building service" on one), so: close to what was said, not word for word.
+    assert wer([sample_script()], [report["transcript"]["text"]]) < 0.2  # 12.9% here
     assert report["pacing"]["wpm"] > 100
     assert report["signals"]["stakeholder_communication"]["present"]
     assert report["signals"]["ownership"]["present"]
