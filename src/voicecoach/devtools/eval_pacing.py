@@ -34,7 +34,14 @@ import numpy as np
 import soundfile as sf
 
 from voicecoach.analysis import AnalysisOptions, Transcript, analyze
-from voicecoach.analysis.pacing import HESITATIONS, Filler, find_fillers, word_source
+from voicecoach.analysis.pacing import (
+    HESITATIONS,
+    Filler,
+    find_fillers,
+    silences,
+    speaking_bounds,
+    word_source,
+)
 from voicecoach.analysis.text import norm
 from voicecoach.analysis.types import Word
 from voicecoach.audio.files import load_audio
@@ -263,6 +270,13 @@ class PaceScore:
     wpm: float | None
     art: float | None
     noisy: bool = False  # the articulation truth is not measurable (see energy_speech)
+    # What the app counted and measured, to tell the recognizer's share of an error (words heard
+    # wrong, "were trivialities" as one word) from the voice detector's (the time base).
+    heard: int = 0
+    elapsed: float = 0.0
+    speaking: float = 0.0
+    truth_elapsed: float = 0.0
+    truth_speaking: float = 0.0
 
     @property
     def wpm_err(self) -> float:
@@ -272,11 +286,22 @@ class PaceScore:
     def art_err(self) -> float:
         return (self.art or 0.0) / self.truth_art - 1
 
+    @property
+    def count_err(self) -> float:
+        return self.heard / self.words - 1
+
+    @property
+    def speaking_err(self) -> float:
+        return self.speaking / self.truth_speaking - 1
+
 
 def pace_score(name: str, n_words: int, first: float, last: float, gaps, transcript) -> PaceScore:
     elapsed = last - first
     speaking = elapsed - sum(b - a for a, b in gaps)
     a = analyze(transcript)
+    bounds = speaking_bounds(transcript)
+    got_elapsed = bounds[1] - bounds[0] if bounds else 0.0
+    heard = [w for w in transcript.words if w.timed and norm(w.text) not in HESITATIONS]
     return PaceScore(
         name,
         n_words,
@@ -284,6 +309,11 @@ def pace_score(name: str, n_words: int, first: float, last: float, gaps, transcr
         n_words / speaking * 60,
         a.pace.wpm,
         a.pace.articulation_wpm,
+        heard=sum(1 for w in heard if norm(w.text)),
+        elapsed=got_elapsed,
+        speaking=got_elapsed - sum(g.duration for g in silences(transcript, 0.0)),
+        truth_elapsed=elapsed,
+        truth_speaking=speaking,
     )
 
 
@@ -476,7 +506,8 @@ def evaluate(
 def _pace_line(p: PaceScore, how: str) -> str:
     return (
         f"pace {p.name:28s} wpm {p.wpm} vs {p.truth_wpm:.1f} ({p.wpm_err:+.1%})  articulation "
-        f"{p.art} vs {p.truth_art:.1f} ({p.art_err:+.1%}{', no truth: noisy' if p.noisy else ''})"
+        f"{p.art} vs {p.truth_art:.1f} ({p.art_err:+.1%}{', no truth: noisy' if p.noisy else ''}; "
+        f"words {p.heard} vs {p.words}, speaking {p.speaking:.2f} vs {p.truth_speaking:.2f} s)"
         f"  [{how}]"
     )
 
