@@ -527,3 +527,22 @@ def test_a_cause_put_on_others_is_still_a_cause_but_luck_is_not() -> None:
         )
         got = analyze(Transcript.from_text(unlucky)).signals
         assert got["blame"].present and not got["root_cause"].present, luck
+
+
+def test_the_market_moving_is_fate_but_market_data_is_not() -> None:
+    """Fate names no cause ("the market went down"); a noun that starts with "market" is just a
+    thing in the story. As Whisper wrote held-out answer ho-58, the cause and its effect in one
+    sentence, "market data" had kept the cause from counting."""
+    cause = (
+        "The overnight risk report job died halfway through, and after about an hour of digging "
+        "I found it. The market data vendor had added a new column to their price file, and our "
+        "parser read columns by position, so every price after that column was shifted by one. "
+        "I patched the parser to read by header name and reran the four largest books first."
+    )
+    got = analyze(Transcript.from_text(cause)).signals["root_cause"]
+    assert got.present and "parser read columns by position" in got.evidence[0].text
+    fate = (
+        "I launched our premium subscription tier in the spring. The market went down that "
+        "summer and sign-ups never came. We closed the tier after two quarters."
+    )
+    assert not analyze(Transcript.from_text(fate)).signals["root_cause"].present

@@ -421,7 +421,8 @@ FATE = _rx(
     # (fate but no excuse: "by pure luck nobody was hurt" is good luck)
     r"\b(pure|dumb)[ -]luck\b",
     r"\b(the )?timing\b",
-    r"\bthe market\b",
+    # (the market moving, not a market noun: "the market data vendor" changed a file format)
+    r"\bthe market\b(?! (data|research|sizing|share|segment|feed|price|prices|risk|team))",
     r"\bthe economy\b",
 )
 # Reasons for a choice ("we went with the hosted one because none of us had run it") are not the
