@@ -546,3 +546,27 @@ def test_the_market_moving_is_fate_but_market_data_is_not() -> None:
         "summer and sign-ups never came. We closed the tier after two quarters."
     )
     assert not analyze(Transcript.from_text(fate)).signals["root_cause"].present
+
+
+def test_nothing_could_be_done_beside_bad_luck_names_no_cause() -> None:
+    """Where the recognizer puts a full stop must not decide: "it was just bad luck, the timing
+    was bad, so there wasn't a lot we could have done" names no cause in one sentence or two (as
+    Whisper wrote held-out answer hq-105). Said of someone who failed to deliver, it does."""
+    luck = "Honestly it was kind of just bad luck, like the timing was really bad"
+    denial = "there wasn't a lot we could have done differently"
+    story = (
+        "We were building a new online form for permit renewals, and it had to be live by the "
+        "start of the fiscal year. A bunch of stuff landed at once and we missed it. {} We got "
+        "it out eventually."
+    )
+    for said in (f"{luck}, so {denial}.", f"{luck}. So {denial}."):
+        got = analyze(Transcript.from_text(story.format(said))).signals
+        assert got["blame"].present and not got["root_cause"].present, said
+    named = (
+        "But honestly the product team just kept not delivering the integration they'd "
+        "promised, so there wasn't really anything I could do on my end. Then their procurement "
+        "person went dark on us for ages, which is just bad luck."
+    )
+    got = analyze(Transcript.from_text(story.format(named))).signals
+    assert got["root_cause"].present
+    assert any("product team" in e.text for e in got["root_cause"].evidence)

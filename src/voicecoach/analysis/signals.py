@@ -422,8 +422,18 @@ FATE = _rx(
     r"\b(pure|dumb)[ -]luck\b",
     r"\b(the )?timing\b",
     # (the market moving, not a market noun: "the market data vendor" changed a file format)
-    r"\bthe market\b(?! (data|research|sizing|share|segment|feed|price|prices|risk|team))",
+    r"\bthe market\b(?! (data|research|sizing|share|segment|feed|prices?|risk|team|days?|"
+    r"value|makers?|rates?|leaders?|cap|analysis)\b)",
     r"\bthe economy\b",
+)
+# Saying nothing could have been done, or nothing was done wrong. Where it names no one and the
+# sentence beside it puts the failure down to fate, it names no cause either ("it was just bad
+# luck, the timing was bad. So there wasn't a lot we could have done differently").
+NO_FAULT = _rx(
+    r"\b(wasn't|was not|isn't|is not) (really )?(a lot|much|anything)( more| else)?( that)? "
+    r"(we|i) (could|did|should)\b",
+    r"\bnothing (more |else )?(we|i) (could|did wrong)\b",
+    r"\b(we|i) (didn't|did not) do anything wrong\b",
 )
 # Reasons for a choice ("we went with the hosted one because none of us had run it") are not the
 # cause of a problem.
@@ -575,6 +585,27 @@ def _result_edges(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[
     return out
 
 
+_NAMED_OTHERS = re.compile(_OTHERS + r"\b")
+
+
+def _bare_denials(sentences: Sequence[Sentence]) -> list[Evidence]:
+    """Sentences that say nothing could be done (NO_FAULT) and, that aside, name no one and
+    nothing that failed ("the product team kept not delivering, so there wasn't anything I
+    could do" names a cause)."""
+    out = []
+    for s in sentences:
+        m = NO_FAULT.search(s.normalized)
+        if m is None:
+            continue
+        rest = f"{s.normalized[: m.start()]} {s.normalized[m.end() :]}"
+        named = _NAMED_OTHERS.search(rest) or any(
+            rx.search(rest) for rx in (BLAME, BLAME_HINT, ROOT_CAUSE, CAUSE_HINT)
+        )
+        if not named:
+            out.append(Evidence(s.text, s.start, s.index))
+    return out
+
+
 def rule_evidence(
     sentences: Sequence[Sentence], labels: Sequence[str]
 ) -> dict[str, list[Evidence]]:
@@ -609,6 +640,7 @@ def rule_evidence(
     found["root_cause"] = _evidence(sentences, ROOT_CAUSE, skip=_CHOICE_REASON, spill=True)
     found["cause_hint"] = _evidence(sentences, CAUSE_HINT, spill=True)
     found["fate"] = _evidence(sentences, FATE)
+    found["no_fault"] = _bare_denials(sentences)
     found["stakeholder_communication"] = _evidence(
         sentences,
         STAKEHOLDER,
@@ -626,21 +658,34 @@ IMPLIED_BY = {"root_cause": "blame"}
 # OWNED_OUTRIGHT): a signal that rules the first out still does.
 DECIDED_BY = {"ownership": "owned_outright"}
 _DECIDERS = frozenset(DECIDED_BY.values())
+# Rules that feed no score: the deciders, and those that only keep a sentence from being evidence.
+_UNSCORED = _DECIDERS | {"no_fault"}
 # A signal another one rules out for the whole answer: one that puts the failure on others shows
 # no ownership, whatever else it says.
 CANCELLED_BY = {"ownership": "blame"}
 
 
-def may_be_evidence(signal: str, fired: Container[str]) -> bool:
-    """Whether a sentence in which the rules named in `fired` fire may be evidence of `signal` at
-    all, whatever its score (the same test at run time and in training): impact is quantified
-    only where a number is said, and putting it down to fate ("it was just bad luck", "the timing
-    wasn't on our side") names no cause."""
+def may_be_evidence(signal: str, fired: Container[str], beside: Container[str] = ()) -> bool:
+    """Whether a sentence in which the rules named in `fired` fire (and those in `beside` in the
+    sentences either side of it) may be evidence of `signal` at all, whatever its score (the
+    same test at run time and in training): impact is quantified only where a number is said,
+    and putting it down to fate ("it was just bad luck", "the timing wasn't on our side") names
+    no cause, nor does saying nothing could be done (and naming no one) right after it or
+    before it: where the recognizer puts the full stop must not decide."""
     if signal == "quantified_impact":
         return "amount" in fired or "quantified_impact" in fired
     if signal == "root_cause":
-        return "fate" not in fired
+        return "fate" not in fired and not ("no_fault" in fired and "fate" in beside)
     return True
+
+
+def beside(fired: Sequence[Container[str]], i: int) -> set[str]:
+    """The rules that fire in the sentences either side of sentence i (`fired`: per sentence)."""
+    near: set[str] = set()
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(fired):
+            near.update(fired[j])
+    return near
 
 
 def learned_features(
@@ -650,7 +695,7 @@ def learned_features(
     and where each rule fires, as positions into `sentences`."""
     pos = {s.index: i for i, s in enumerate(sentences)}
     hits = {name: {pos[e.sentence] for e in ev} for name, ev in rules.items()}
-    scored = {name: at for name, at in hits.items() if name not in _DECIDERS}
+    scored = {name: at for name, at in hits.items() if name not in _UNSCORED}
     return signal_model.sentence_features(sentences, labels, scored), hits
 
 
@@ -683,7 +728,7 @@ def _learned(
         chosen[name] |= hits.get(rule, set())
     out = {}
     for name, at in chosen.items():
-        ok = [i for i in at if may_be_evidence(name, fired[i])]
+        ok = [i for i in at if may_be_evidence(name, fired[i], beside(fired, i))]
         out[name] = [
             Evidence(sentences[i].text, sentences[i].start, sentences[i].index)
             for i in sorted(ok, key=lambda i: -probs[name][i])

@@ -47,6 +47,7 @@ from voicecoach.analysis.signals import (
     DECIDED_BY,
     IMPLIED_BY,
     SIGNAL_NAMES,
+    beside,
     learned_features,
     may_be_evidence,
     rule_evidence,
@@ -238,7 +239,10 @@ def answer_scores(
             decider = DECIDED_BY.get(sig)
             scores[sig] = []
             for v, part in enumerate(variants):
-                ok = [i for i, r in enumerate(part) if may_be_evidence(sig, r.fired)]
+                fired = [r.fired for r in part]
+                ok = [
+                    i for i in range(len(part)) if may_be_evidence(sig, fired[i], beside(fired, i))
+                ]
                 scores[sig].append(
                     (
                         max((z[sig][v][i] for i in ok), default=-30.0),
