@@ -679,7 +679,7 @@ def may_be_evidence(signal: str, fired: Container[str], beside: Container[str] =
     return True
 
 
-def beside(fired: Sequence[Container[str]], i: int) -> set[str]:
+def fired_beside(fired: Sequence[Container[str]], i: int) -> set[str]:
     """The rules that fire in the sentences either side of sentence i (`fired`: per sentence)."""
     near: set[str] = set()
     for j in (i - 1, i + 1):
@@ -728,7 +728,7 @@ def _learned(
         chosen[name] |= hits.get(rule, set())
     out = {}
     for name, at in chosen.items():
-        ok = [i for i in at if may_be_evidence(name, fired[i], beside(fired, i))]
+        ok = [i for i in at if may_be_evidence(name, fired[i], fired_beside(fired, i))]
         out[name] = [
             Evidence(sentences[i].text, sentences[i].start, sentences[i].index)
             for i in sorted(ok, key=lambda i: -probs[name][i])

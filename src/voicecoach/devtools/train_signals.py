@@ -47,7 +47,7 @@ from voicecoach.analysis.signals import (
     DECIDED_BY,
     IMPLIED_BY,
     SIGNAL_NAMES,
-    beside,
+    fired_beside,
     learned_features,
     may_be_evidence,
     rule_evidence,
@@ -241,7 +241,9 @@ def answer_scores(
             for v, part in enumerate(variants):
                 fired = [r.fired for r in part]
                 ok = [
-                    i for i in range(len(part)) if may_be_evidence(sig, fired[i], beside(fired, i))
+                    i
+                    for i in range(len(part))
+                    if may_be_evidence(sig, fired[i], fired_beside(fired, i))
                 ]
                 scores[sig].append(
                     (
