@@ -311,6 +311,8 @@ class Pace:
     wpm: float | None  # words over the time from the first to the last sound of speech
     articulation_wpm: float | None  # words over the time actually speaking (pauses removed)
     windows: tuple[tuple[float, float], ...]  # (window start, wpm) per window
+    words: int = 0  # the words counted (hesitations are not words)
+    speaking_s: float | None = None  # the time they were said in, pauses removed
 
 
 def measure_pace(
@@ -348,7 +350,9 @@ def measure_pace(
         if span >= window_s / 3:  # a short tail window would give a wild rate
             windows.append((round(t - lo, 2), round(n / span * 60, 1)))
         t += window_s
-    return Pace(round(wpm, 1), round(articulation, 1), tuple(windows))
+    return Pace(
+        round(wpm, 1), round(articulation, 1), tuple(windows), len(counted), round(speaking, 3)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,14 +34,7 @@ import numpy as np
 import soundfile as sf
 
 from voicecoach.analysis import AnalysisOptions, Transcript, analyze
-from voicecoach.analysis.pacing import (
-    HESITATIONS,
-    Filler,
-    find_fillers,
-    silences,
-    speaking_bounds,
-    word_source,
-)
+from voicecoach.analysis.pacing import HESITATIONS, Filler, find_fillers, word_source
 from voicecoach.analysis.text import norm
 from voicecoach.analysis.types import Word
 from voicecoach.audio.files import load_audio
@@ -270,12 +263,10 @@ class PaceScore:
     wpm: float | None
     art: float | None
     noisy: bool = False  # the articulation truth is not measurable (see energy_speech)
-    # What the app counted and measured, to tell the recognizer's share of an error (words heard
-    # wrong, "were trivialities" as one word) from the voice detector's (the time base).
+    # What the app counted and divided by, to tell the recognizer's share of an error (words
+    # heard wrong, "were trivialities" as one word) from the voice detector's (the time base).
     heard: int = 0
-    elapsed: float = 0.0
     speaking: float = 0.0
-    truth_elapsed: float = 0.0
     truth_speaking: float = 0.0
 
     @property
@@ -287,10 +278,6 @@ class PaceScore:
         return (self.art or 0.0) / self.truth_art - 1
 
     @property
-    def count_err(self) -> float:
-        return self.heard / self.words - 1
-
-    @property
     def speaking_err(self) -> float:
         return self.speaking / self.truth_speaking - 1
 
@@ -299,9 +286,6 @@ def pace_score(name: str, n_words: int, first: float, last: float, gaps, transcr
     elapsed = last - first
     speaking = elapsed - sum(b - a for a, b in gaps)
     a = analyze(transcript)
-    bounds = speaking_bounds(transcript)
-    got_elapsed = bounds[1] - bounds[0] if bounds else 0.0
-    heard = [w for w in transcript.words if w.timed and norm(w.text) not in HESITATIONS]
     return PaceScore(
         name,
         n_words,
@@ -309,10 +293,8 @@ def pace_score(name: str, n_words: int, first: float, last: float, gaps, transcr
         n_words / speaking * 60,
         a.pace.wpm,
         a.pace.articulation_wpm,
-        heard=sum(1 for w in heard if norm(w.text)),
-        elapsed=got_elapsed,
-        speaking=got_elapsed - sum(g.duration for g in silences(transcript, 0.0)),
-        truth_elapsed=elapsed,
+        heard=a.pace.words,
+        speaking=a.pace.speaking_s or 0.0,
         truth_speaking=speaking,
     )
 
