@@ -43,9 +43,11 @@ def story_has_problem(analysis: Analysis) -> bool:
 def problem_scores(answers: list[Answer], found: dict[str, bool]) -> dict:
     """Agreement of the problem score with the answers' problem labels (where labelled)."""
     rows = [(found[a.id], a.problem) for a in answers if a.problem is not None]
+    hits = sum(g == p for g, p in rows)
     return {
         "answers": len(rows),
-        "agreement": round(sum(g == p for g, p in rows) / len(rows), 3) if rows else None,
+        "agreement": round(hits / len(rows), 3) if rows else None,
+        "interval": interval(hits, len(rows)),
         "false_alarms": sum(g and not p for g, p in rows),
         "missed": sum(p and not g for g, p in rows),
     }
@@ -229,7 +231,9 @@ def _print_signals(title: str, r: dict, summary: bool) -> None:
     p = r.get("problem")
     if p and p["answers"]:
         counts = f"{p['false_alarms']} false alarms, {p['missed']} missed"
-        print(f"  {'(a problem in the story)':<27}{p['agreement']:>4.0%}  {counts}  "
+        lo, hi = p["interval"]
+        ci = f"[{lo:.0%}-{hi:.0%}]"
+        print(f"  {'(a problem in the story)':<27}{p['agreement']:>6.1%} {ci:<10} {counts:<28}"
               "what root_cause needs, against problem_labels.jsonl")
     if len(r["by_batch"]) > 1:
         print("\nsignal agreement per batch of writers (the ids' prefix):")
