@@ -220,21 +220,21 @@ def _print_star(title: str, v: dict) -> None:
         print(f"  {g:<11}{row}" + (f"{v['confusion'][g].get('unheard', 0):>8}" if unheard else ""))
 
 
+def _agreement_line(name: str, m: dict, tail: str) -> str:
+    counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
+    lo, hi = m["interval"]
+    ci = f"[{lo:.0%}-{hi:.0%}]"
+    return f"  {name:<27}{m['agreement']:>6.1%} {ci:<10} {counts:<28}{tail}".rstrip()
+
+
 def _print_signals(title: str, r: dict, summary: bool) -> None:
     print(f"\nsignals (answer level, {title}; 95% interval in brackets):")
     for s, m in r["signals"].items():
-        counts = f"{m['false_alarms']} false alarms, {m['missed']} missed"
-        misses = "" if summary else " ".join(m["misses"])
-        lo, hi = m["interval"]
-        ci = f"[{lo:.0%}-{hi:.0%}]"
-        print(f"  {s:<27}{m['agreement']:>6.1%} {ci:<10} {counts:<28}{misses}".rstrip())
+        print(_agreement_line(s, m, "" if summary else " ".join(m["misses"])))
     p = r.get("problem")
     if p and p["answers"]:
-        counts = f"{p['false_alarms']} false alarms, {p['missed']} missed"
-        lo, hi = p["interval"]
-        ci = f"[{lo:.0%}-{hi:.0%}]"
-        print(f"  {'(a problem in the story)':<27}{p['agreement']:>6.1%} {ci:<10} {counts:<28}"
-              "what root_cause needs, against problem_labels.jsonl")
+        print(_agreement_line("(a problem in the story)", p,
+                              "what root_cause needs, against problem_labels.jsonl"))
     if len(r["by_batch"]) > 1:
         print("\nsignal agreement per batch of writers (the ids' prefix):")
         print("  " + f"{'batch':<7}{'n':>4}" + "".join(f"{s[:9]:>10}" for s in SIGNALS))
