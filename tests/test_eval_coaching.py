@@ -1,10 +1,13 @@
-"""The uncertainty eval_coaching prints beside each figure."""
+"""The uncertainty eval_coaching prints beside each figure, and its command line."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from voicecoach.devtools.eval_coaching import interval
+from voicecoach.devtools import spoken_devset
+from voicecoach.devtools.eval_coaching import have_espeak, interval, main
 
 
 @pytest.mark.parametrize(
@@ -32,3 +35,28 @@ def test_one_answer_either_way_stays_inside_the_interval_on_154() -> None:
     lo, hi = interval(135, 154)
     assert lo < 134 / 154 and hi > 136 / 154
     assert interval(0, 0) == (0.0, 1.0)
+
+
+def test_a_model_without_the_spoken_copy_is_a_usage_error(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "argv", ["eval_coaching", "--model", "/models/base"])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    assert "add --spoken" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_model_that_cannot_load_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys) -> None:
+    if not have_espeak():
+        pytest.skip("espeak-ng is not installed (./scripts/setup installs it)")
+    not_a_model = tmp_path / "base"
+    not_a_model.mkdir()
+    monkeypatch.setattr(spoken_devset, "cache_dir", lambda: tmp_path / "cache")
+    monkeypatch.setattr(
+        sys, "argv", ["eval_coaching", "--spoken", "--summary", "--model", str(not_a_model)]
+    )
+    assert main() == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    why = f"{not_a_model}: not a faster-whisper model folder (no model.bin)"
+    assert err[-1] == f"eval_coaching: {why}"
+    assert not any((tmp_path / "cache").iterdir())  # nothing half-saved

@@ -63,3 +63,6 @@ def test_spoken_transcripts_are_made_once_then_read_from_the_cache(tmp_path, mon
     monkeypatch.setattr(espeak, "speak", no_speaking)
     again = spoken_devset.spoken_transcripts([ANSWER], tmp_path)[ANSWER.id]
     assert again == first
+    # another ear makes its own transcript: tiny.en's is not read back for it
+    with pytest.raises(AssertionError, match="cached transcript"):
+        spoken_devset.spoken_transcripts([ANSWER], tmp_path, model=str(tmp_path / "base"))

@@ -23,6 +23,7 @@ from voicecoach.analysis.types import LABELS
 from voicecoach.devtools.coaching_data import SIGNALS, Answer, load
 from voicecoach.devtools.espeak import have_espeak
 from voicecoach.devtools.speechset import wer
+from voicecoach.errors import TranscriptionError
 
 
 def word_labels(analysis: Analysis) -> list[str]:
@@ -76,14 +77,17 @@ def predicted_sentence_labels(answer: Answer, punctuated: bool) -> list[str]:
     return out
 
 
-def evaluate(split: str, spoken: bool = False) -> dict:
-    """Every score on one split ("train" or "heldout") of the coaching development set."""
+def evaluate(split: str, spoken: bool = False, model: str = "default") -> dict:
+    """Every score on one split ("train" or "heldout") of the coaching development set; the
+    spoken copy heard by `model`."""
     answers = load(split)
     result = {"split": split, **score(answers)}
     if spoken:
         from voicecoach.devtools.spoken_devset import spoken_transcripts
 
-        heard = spoken_transcripts(answers, progress=lambda m: print(m, file=sys.stderr))
+        heard = spoken_transcripts(
+            answers, progress=lambda m: print(m, file=sys.stderr), model=model
+        )
         result["spoken"] = score_spoken(answers, heard)
     return result
 
@@ -255,12 +259,23 @@ def main() -> int:
         help="also score the answers spoken by espeak-ng and transcribed by Whisper "
         "(25 minutes for the held-out split the first time on 2 cores; cached after)",
     )
+    ap.add_argument(
+        "--model", default="default",
+        help="the speech model that hears the spoken copy, as the app's `model` setting takes "
+        "it: default (tiny.en), a faster-whisper model folder or a size name",
+    )
     args = ap.parse_args()
+    if args.model != "default" and not args.spoken:
+        ap.error("--model chooses the ear for the spoken copy: add --spoken")
     if args.spoken and not have_espeak():
         print("eval_coaching: --spoken needs espeak-ng (./scripts/setup installs it)",
               file=sys.stderr)
         return 2
-    r = evaluate(args.split, spoken=args.spoken)
+    try:
+        r = evaluate(args.split, spoken=args.spoken, model=args.model)
+    except TranscriptionError as e:
+        print(f"eval_coaching: {e}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(r, indent=2))
         return 0

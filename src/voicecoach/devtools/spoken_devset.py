@@ -64,8 +64,10 @@ def spoken_transcripts(
     folder: Path | None = None,
     rate: int = RATE,
     progress: Callable[[str], None] = lambda _: None,
+    model: str = "default",
 ) -> dict[str, Transcript]:
-    """Each answer's transcript as the app would make it from the answer spoken aloud."""
+    """Each answer's transcript as the app would make it from the answer spoken aloud, heard by
+    `model` (the app's `model` setting: "default", a model folder or a size name)."""
     # Imported here: scoring cached transcripts, and the tests of the alignment, need no engine.
     from voicecoach.audio.files import load_audio
     from voicecoach.config import Settings
@@ -76,7 +78,7 @@ def spoken_transcripts(
 
     folder = folder or cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    transcriber = Transcriber()  # the model loads on the first answer not in the cache
+    transcriber = Transcriber(model)  # the model loads on the first answer not in the cache
     analyzer: AnswerAnalyzer | None = None
     salt = f"{transcriber.model_name}|{rate}|{_espeak_version()}|{TRANSCRIPT_FORMAT}"
     out: dict[str, Transcript] = {}
@@ -89,7 +91,7 @@ def spoken_transcripts(
             out[a.id] = _from_json(json.loads(path.read_text(encoding="utf-8")))
             continue
         progress(f"speaking and transcribing {a.id} ({i} of {len(todo)})")
-        analyzer = analyzer or AnswerAnalyzer(Settings(), load_bank(), transcriber)
+        analyzer = analyzer or AnswerAnalyzer(Settings(model=model), load_bank(), transcriber)
         with tempfile.TemporaryDirectory() as tmp:
             wav = speak(text, Path(tmp) / "answer.wav", rate=rate)
             transcript = analyzer.transcribe(load_audio(wav).samples)
