@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from voicecoach.devtools import spoken_devset
-from voicecoach.devtools.eval_coaching import have_espeak, interval, main
+from voicecoach.devtools.espeak import have_espeak
+from voicecoach.devtools.eval_coaching import interval, main
 
 
 @pytest.mark.parametrize(
