@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from voicecoach.devtools import spoken_devset
+from voicecoach.devtools import espeak, spoken_devset
 from voicecoach.devtools.espeak import have_espeak
 from voicecoach.devtools.eval_coaching import interval, main
 
@@ -46,13 +46,18 @@ def test_a_model_without_the_spoken_copy_is_a_usage_error(monkeypatch, capsys) -
     assert "add --spoken" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_a_model_that_cannot_load_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys) -> None:
     if not have_espeak():
         pytest.skip("espeak-ng is not installed (./scripts/setup installs it)")
     not_a_model = tmp_path / "base"
     not_a_model.mkdir()
-    monkeypatch.setattr(spoken_devset, "cache_dir", lambda: tmp_path / "cache")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(spoken_devset, "cache_dir", lambda: cache)
+
+    def no_speaking(*_a, **_k):
+        raise AssertionError("the model folder should have been refused before any speaking")
+
+    monkeypatch.setattr(espeak, "speak", no_speaking)
     monkeypatch.setattr(
         sys, "argv", ["eval_coaching", "--spoken", "--summary", "--model", str(not_a_model)]
     )
@@ -60,4 +65,4 @@ def test_a_model_that_cannot_load_is_one_line_and_exit_1(tmp_path, monkeypatch, 
     err = capsys.readouterr().err.strip().splitlines()
     why = f"{not_a_model}: not a faster-whisper model folder (no model.bin)"
     assert err[-1] == f"eval_coaching: {why}"
-    assert not any((tmp_path / "cache").iterdir())  # nothing half-saved
+    assert not (cache.exists() and any(cache.iterdir()))  # nothing half-saved

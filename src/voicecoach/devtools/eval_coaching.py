@@ -24,6 +24,7 @@ from voicecoach.devtools.coaching_data import SIGNALS, Answer, load
 from voicecoach.devtools.espeak import have_espeak
 from voicecoach.devtools.speechset import wer
 from voicecoach.errors import TranscriptionError
+from voicecoach.speech.transcriber import resolve_model
 
 
 def word_labels(analysis: Analysis) -> list[str]:
@@ -272,6 +273,10 @@ def main() -> int:
               file=sys.stderr)
         return 2
     try:
+        if args.spoken:
+            # a folder that holds no model fails here, before the written copies are scored
+            # and the first answer is spoken; a size name can only fail when it loads
+            resolve_model(args.model)
         r = evaluate(args.split, spoken=args.spoken, model=args.model)
     except TranscriptionError as e:
         print(f"eval_coaching: {e}", file=sys.stderr)
